@@ -1,0 +1,36 @@
+/// The resolved configuration as `check-config` prints it: every secret replaced by a count.
+extension LifelineConfiguration {
+    public var redactedDescription: String {
+        func secretList(_ values: [String]) -> String {
+            values.isEmpty ? "(none)" : "\(values.count) secret\(values.count == 1 ? "" : "s") [redacted]"
+        }
+        func secret(_ value: String?) -> String { value == nil ? "(not set)" : "[redacted]" }
+        let reasonCount = reasonCodes.adviceCodes.count + reasonCodes.declineCodes.count
+            + reasonCodes.bankReasonCodes.count + reasonCodes.failureCodes.count
+        return """
+        http.host: \(http.host)
+        http.port: \(http.port)
+        http.max_body_bytes: \(http.maxBodyBytes)
+        storage.path: \(storage.path)
+        storage.url: \(secret(storage.url))
+        providers.stripe.secrets: \(secretList(providers.stripeSecrets))
+        providers.stripe.tolerance_seconds: \(providers.stripeToleranceSeconds)
+        providers.gocardless.secrets: \(secretList(providers.gocardlessSecrets))
+        providers.standard.secrets: \(secretList(providers.standardSecrets))
+        providers.standard.tolerance_seconds: \(providers.standardToleranceSeconds)
+        admin.tokens: \(secretList(adminTokens))
+        classification.reason_codes: \(reasonCodesPath) (\(reasonCount) codes)
+        dunning.url: \(outbound.dunningURL ?? "(not set)")
+        stripe.api_base: \(outbound.stripeAPIBase)
+        stripe.api_key: \(secret(outbound.stripeAPIKey))
+        stress.cash_flow_threshold: \(recovery.weights.cashFlowThreshold)
+        playbooks: \(recovery.playbook.rules.map(\.name).joined(separator: ", "))
+        outbox.max_attempts: \(recovery.maxAttempts)
+        outbox.backoff_base_seconds: \(recovery.backoffBaseSeconds)
+        outbox.backoff_max_seconds: \(recovery.backoffMaxSeconds)
+        outbox.request_timeout_seconds: \(recovery.requestTimeoutSeconds)
+        """ + partners.keys.sorted().map { name in
+            "\npartners.\(name).url: \(partners[name]!.url)\npartners.\(name).secret: [redacted]"
+        }.joined()
+    }
+}

@@ -1,0 +1,98 @@
+import LifelineCore
+
+/// Everything a deployment sets, resolved from defaults, the YAML file and the environment.
+public struct LifelineConfiguration: Sendable {
+    public struct HTTP: Sendable {
+        public var host: String
+        public var port: Int
+        public var maxBodyBytes: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 256 * 1024) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+
+    public struct Storage: Sendable {
+        /// SQLite file.
+        public var path: String
+        /// PostgreSQL URL; when set it takes precedence (scale-out deployments).
+        public var url: String?
+
+        public init(path: String, url: String? = nil) {
+            self.path = path
+            self.url = url
+        }
+    }
+
+    public struct Providers: Sendable {
+        public var stripeSecrets: [String]
+        public var stripeToleranceSeconds: Int
+        public var gocardlessSecrets: [String]
+        public var standardSecrets: [String]
+        public var standardToleranceSeconds: Int
+
+        public init(
+            stripeSecrets: [String] = [], stripeToleranceSeconds: Int = 300, gocardlessSecrets: [String] = [],
+            standardSecrets: [String] = [], standardToleranceSeconds: Int = 300
+        ) {
+            self.stripeSecrets = stripeSecrets
+            self.stripeToleranceSeconds = stripeToleranceSeconds
+            self.gocardlessSecrets = gocardlessSecrets
+            self.standardSecrets = standardSecrets
+            self.standardToleranceSeconds = standardToleranceSeconds
+        }
+    }
+
+    public struct Outbound: Sendable {
+        public var dunningURL: String?
+        public var stripeAPIBase: String
+        public var stripeAPIKey: String?
+
+        public init(dunningURL: String? = nil, stripeAPIBase: String = "https://api.stripe.com", stripeAPIKey: String? = nil) {
+            self.dunningURL = dunningURL
+            self.stripeAPIBase = stripeAPIBase
+            self.stripeAPIKey = stripeAPIKey
+        }
+    }
+
+    /// A financing partner: where offers go, and the secret that signs both directions.
+    public struct Partner: Sendable, Equatable {
+        public var url: String
+        public var secret: String
+
+        public init(url: String, secret: String) {
+            self.url = url
+            self.secret = secret
+        }
+    }
+
+    public var http: HTTP
+    public var storage: Storage
+    public var providers: Providers
+    public var adminTokens: [String]
+    public var reasonCodesPath: String
+    public var outbound: Outbound
+    /// The reason-code table read from `reasonCodesPath`.
+    public var reasonCodes: ReasonCodeTable
+    /// Financing partners by name (`partners.<name>.url`, `partners.<name>.secret`).
+    public var partners: [String: Partner] = [:]
+    /// Stress weights, playbooks and outbox retry settings (`stress`, `playbooks`, `outbox`).
+    public var recovery = RecoverySettings()
+    /// Segment bands and exchange rates of the reports (`segments`, `reports`).
+    public var reports: ReportSettings = .standard
+
+    public init(
+        http: HTTP, storage: Storage, providers: Providers, adminTokens: [String], reasonCodesPath: String,
+        outbound: Outbound, reasonCodes: ReasonCodeTable
+    ) {
+        self.http = http
+        self.storage = storage
+        self.providers = providers
+        self.adminTokens = adminTokens
+        self.reasonCodesPath = reasonCodesPath
+        self.outbound = outbound
+        self.reasonCodes = reasonCodes
+    }
+}

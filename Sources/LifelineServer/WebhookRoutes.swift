@@ -1,0 +1,54 @@
+import Hummingbird
+import LifelineCore
+import LifelineProviders
+import LifelineStore
+import NIOCore
+
+/// `POST /webhooks/{provider}`: 2xx only once every new event is committed.
+struct WebhookRoutes {
+    let ingestor: WebhookIngestor
+    let maxBodyBytes: Int
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/webhooks/:provider") { request, context in
+            try await handle(request, context)
+        }
+    }
+
+    struct Acknowledgement: Encodable {
+        let stored: [String]
+        let duplicates: [String]
+        let ignored: [String]
+    }
+
+    func handle(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let providerPath = context.parameters.get("provider") ?? ""
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "body_too_large", "webhook bodies are limited to \(maxBodyBytes) bytes")
+        }
+        let body = Array(buffer.readableBytesView)
+        let rawHeaders = request.headers.map { ($0.name.canonicalName, $0.value) }
+        let result: IngestResult
+        do throws(WebhookIngestor.Failure) {
+            result = try await ingestor.ingest(
+                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders
+            )
+        } catch {
+            switch error {
+            case .unknownProvider(let name):
+                throw APIError(.notFound, "unknown_provider", "no webhook provider named '\(name)'; use stripe, gocardless or standard")
+            case .rejected(.unauthorized(let detail)):
+                throw APIError(.unauthorized, "invalid_signature", detail)
+            case .rejected(.malformed(let detail)):
+                throw APIError(.badRequest, "malformed_payload", detail)
+            case .storeUnavailable:
+                // The provider will retry; the detail stays in our log, not in the response.
+                throw APIError(.serviceUnavailable, "store_unavailable", "the event could not be stored; retry later")
+            }
+        }
+        return try JSONResponse.make(.ok, Acknowledgement(stored: result.stored, duplicates: result.duplicates, ignored: result.ignored))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import LifelineCore
+
+// Hand-written row decoding for the records ingest reads back per webhook: the same values as
+// their `Codable` decoding, without GRDB's generic `Decodable` path.
+
+/// Reads one column of a row, failing like `Codable` would on a bad value.
+struct ColumnReader {
+    let row: Row
+    let table: String
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dataDecodingStrategy = .base64
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.nonConformingFloatDecodingStrategy = .throw
+        return decoder
+    }()
+
+    func value<T: DatabaseValueConvertible>(_ column: String) throws -> T {
+        guard let value: T = row[column] else { throw RecordDecodingError("\(table).\(column) is NULL") }
+        return value
+    }
+
+    func optional<T: DatabaseValueConvertible>(_ column: String) -> T? { row[column] }
+
+    func json<T: Decodable>(_ column: String) throws -> T {
+        let text: String = try value(column)
+        return try Self.decoder.decode(T.self, from: Data(text.utf8))
+    }
+
+    func raw<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
+        let text: String = try value(column)
+        guard let value = T(rawValue: text) else { throw RecordDecodingError("\(table).\(column) holds unknown \(text)") }
+        return value
+    }
+
+    func optionalRaw<T: RawRepresentable>(_ column: String) throws -> T? where T.RawValue == String {
+        guard let text: String = row[column] else { return nil }
+        guard let value = T(rawValue: text) else { throw RecordDecodingError("\(table).\(column) holds unknown \(text)") }
+        return value
+    }
+}
+
+struct RecordDecodingError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension CustomerRecord {
+    public init(row: Row) throws {
+        let read = ColumnReader(row: row, table: "customers")
+        self.init(
+            id: try read.value("id"), email: read.optional("email"), name: read.optional("name"),
+            metadata: try read.json("metadata"), segment: read.optional("segment"), firstSeenAt: try read.value("firstSeenAt"),
+            firstPaidAt: read.optional("firstPaidAt"), lastEventAt: try read.value("lastEventAt")
+        )
+    }
+}
+
+extension SubscriptionRecord {
+    public init(row: Row) throws {
+        let read = ColumnReader(row: row, table: "subscriptions")
+        self.init(
+            id: try read.value("id"), customerID: try read.value("customerID"), status: try read.raw("status"),
+            currency: try read.value("currency"), mrr: try read.value("mrr"), snapshot: try read.json("snapshot"),
+            cancellationReason: try read.optionalRaw("cancellationReason"), canceledAt: read.optional("canceledAt"),
+            lastEventAt: try read.value("lastEventAt")
+        )
+    }
+}
+
+extension InvoiceRecord {
+    public init(row: Row) throws {
+        let read = ColumnReader(row: row, table: "invoices")
+        self.init(
+            id: try read.value("id"), customerID: try read.value("customerID"), subscriptionID: read.optional("subscriptionID"),
+            currency: try read.value("currency"), amountDue: try read.value("amountDue"), amountPaid: try read.value("amountPaid"),
+            amountRemaining: try read.value("amountRemaining"), status: try read.raw("status"), attempts: try read.value("attempts"),
+            dueAt: read.optional("dueAt"), paidAt: read.optional("paidAt"), createdAt: try read.value("createdAt"),
+            lastEventAt: try read.value("lastEventAt")
+        )
+    }
+}
+
+extension PaymentFailureRecord {
+    public init(row: Row) throws {
+        let read = ColumnReader(row: row, table: "paymentFailures")
+        self.init(
+            id: try read.value("id"), customerID: try read.value("customerID"), invoiceID: read.optional("invoiceID"),
+            subscriptionID: read.optional("subscriptionID"), paymentID: read.optional("paymentID"), amount: try read.value("amount"),
+            currency: try read.value("currency"), attempt: read.optional("attempt"), failureCode: read.optional("failureCode"),
+            declineCode: read.optional("declineCode"), adviceCode: read.optional("adviceCode"),
+            bankReasonCode: read.optional("bankReasonCode"), category: try read.raw("category"), decidedBy: read.optional("decidedBy"),
+            isUnknownCode: try read.value("isUnknownCode"), nextAttemptAt: read.optional("nextAttemptAt"),
+            occurredAt: try read.value("occurredAt")
+        )
+    }
+}
+
+extension RecoveryCase {
+    public init(row: Row) throws {
+        let read = ColumnReader(row: row, table: "cases")
+        self.init(
+            id: try read.value("id"), customerID: try read.value("customerID"), currency: try read.value("currency"),
+            status: try read.raw("status"), category: try read.raw("category"), mrrAtRisk: try read.value("mrrAtRisk"),
+            amountDue: try read.value("amountDue"), stressScore: try read.value("stressScore"),
+            stressReasons: try read.json("stressReasons"), invoiceIDs: try read.json("invoiceIDs"), openedAt: try read.value("openedAt"),
+            actingAt: read.optional("actingAt"), recoveredAt: read.optional("recoveredAt"), lostAt: read.optional("lostAt"),
+            closedAt: read.optional("closedAt"), attributedActionID: read.optional("attributedActionID"),
+            attributedActionKind: try read.optionalRaw("attributedActionKind"), updatedAt: try read.value("updatedAt")
+        )
+    }
+}
+
+extension RecoveryAction {
+    public init(row: Row) throws {
+        let read = ColumnReader(row: row, table: "actions")
+        self.init(
+            id: try read.value("id"), caseID: try read.value("caseID"), customerID: try read.value("customerID"),
+            invoiceID: read.optional("invoiceID"), kind: try read.raw("kind"), target: read.optional("target"),
+            status: try read.raw("status"), parameters: try read.json("parameters"), reason: try read.value("reason"),
+            payload: try read.value("payload"), dueAt: try read.value("dueAt"), attempts: try read.value("attempts"),
+            nextAttemptAt: try read.value("nextAttemptAt") as Int64, leaseExpiresAt: read.optional("leaseExpiresAt"),
+            lastError: read.optional("lastError"), deliveredAt: read.optional("deliveredAt"), createdAt: try read.value("createdAt"),
+            updatedAt: try read.value("updatedAt") as Int64
+        )
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import GRDB
+import LifelineCore
+
+// Hand-written columns for the records every webhook writes: the same columns and values as
+// their `Codable` encoding, without GRDB's generic `Encodable` path and its per-write DAO, which
+// cost more than SQLite itself per webhook. Nested values are JSON text, as GRDB writes them.
+
+/// The JSON of nested columns, with GRDB's default settings, from one reused encoder.
+enum ColumnJSON {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dataEncodingStrategy = .base64
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    static func text(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension CustomerRecord: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "customers", columns: ["id", "email", "name", "metadata", "segment", "firstSeenAt", "firstPaidAt", "lastEventAt"], key: "id")
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id,
+            email,
+            name,
+            try ColumnJSON.text(metadata),
+            segment,
+            firstSeenAt,
+            firstPaidAt,
+            lastEventAt,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension SubscriptionRecord: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "subscriptions", columns: ["id", "customerID", "status", "currency", "mrr", "snapshot", "cancellationReason", "canceledAt", "lastEventAt"], key: "id")
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id,
+            customerID,
+            status.rawValue,
+            currency,
+            mrr,
+            try ColumnJSON.text(snapshot),
+            cancellationReason?.rawValue,
+            canceledAt,
+            lastEventAt,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension InvoiceRecord: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "invoices", columns: ["id", "customerID", "subscriptionID", "currency", "amountDue", "amountPaid", "amountRemaining", "status", "attempts", "dueAt", "paidAt", "createdAt", "lastEventAt"], key: "id")
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id,
+            customerID,
+            subscriptionID,
+            currency,
+            amountDue,
+            amountPaid,
+            amountRemaining,
+            status.rawValue,
+            attempts,
+            dueAt,
+            paidAt,
+            createdAt,
+            lastEventAt,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension PaymentFailureRecord: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "paymentFailures", columns: ["id", "customerID", "invoiceID", "subscriptionID", "paymentID", "amount", "currency", "attempt", "failureCode", "declineCode", "adviceCode", "bankReasonCode", "category", "decidedBy", "isUnknownCode", "nextAttemptAt", "occurredAt"], key: "id")
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id,
+            customerID,
+            invoiceID,
+            subscriptionID,
+            paymentID,
+            amount,
+            currency,
+            attempt,
+            failureCode,
+            declineCode,
+            adviceCode,
+            bankReasonCode,
+            category.rawValue,
+            decidedBy,
+            isUnknownCode,
+            nextAttemptAt,
+            occurredAt,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension MRRMovement: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "mrrMovements", columns: ["customerID", "subscriptionID", "currency", "kind", "mrrBefore", "mrrAfter", "occurredAt", "eventID"])
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            customerID,
+            subscriptionID,
+            currency,
+            kind.rawValue,
+            mrrBefore,
+            mrrAfter,
+            occurredAt,
+            eventID,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension RecoveryCase: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "cases", columns: ["id", "customerID", "currency", "status", "category", "mrrAtRisk", "amountDue", "stressScore", "stressReasons", "invoiceIDs", "openedAt", "actingAt", "recoveredAt", "lostAt", "closedAt", "attributedActionID", "attributedActionKind", "updatedAt"], key: "id")
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id,
+            customerID,
+            currency,
+            status.rawValue,
+            category.rawValue,
+            mrrAtRisk,
+            amountDue,
+            stressScore,
+            try ColumnJSON.text(stressReasons),
+            try ColumnJSON.text(invoiceIDs),
+            openedAt,
+            actingAt,
+            recoveredAt,
+            lostAt,
+            closedAt,
+            attributedActionID,
+            attributedActionKind?.rawValue,
+            updatedAt,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension RecoveryAction: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "actions", columns: ["id", "caseID", "customerID", "invoiceID", "kind", "target", "status", "parameters", "reason", "payload", "dueAt", "attempts", "nextAttemptAt", "leaseExpiresAt", "lastError", "deliveredAt", "createdAt", "updatedAt"], key: "id")
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id,
+            caseID,
+            customerID,
+            invoiceID,
+            kind.rawValue,
+            target,
+            status.rawValue,
+            try ColumnJSON.text(parameters),
+            reason,
+            payload,
+            dueAt,
+            attempts,
+            nextAttemptAt,
+            leaseExpiresAt,
+            lastError,
+            deliveredAt,
+            createdAt,
+            updatedAt,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension TimelineEntry: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "timeline", columns: ["caseID", "at", "kind", "summary", "reference"])
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            caseID,
+            at,
+            kind,
+            summary,
+            reference,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+extension StoredEvent: ColumnRecord {
+    static let columnSQL = ColumnSQL(table: "events", columns: ["provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"])
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            provider,
+            eventID,
+            deliveryID,
+            providerType,
+            type,
+            occurredAt,
+            receivedAt,
+            try normalized.map(ColumnJSON.text),
+            notes,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
+/// A record written through cached INSERT / UPSERT statements built once per table.
+protocol ColumnRecord {
+    static var columnSQL: ColumnSQL { get }
+    /// Values in the order of `columnSQL.columns`.
+    func columnValues() throws -> [(any DatabaseValueConvertible)?]
+}
+
+extension ColumnRecord {
+    func encodeColumns(to container: inout PersistenceContainer) throws {
+        for (column, value) in zip(Self.columnSQL.columns, try columnValues()) { container[column] = value }
+    }
+}
+
+/// The statements of one table, as text for `Database.cachedStatement(sql:)`.
+struct ColumnSQL: Sendable {
+    let columns: [String]
+    let insert: String
+    /// Insert, or update every column of the row with the same key: GRDB's `save` in one statement.
+    let upsert: String?
+
+    init(table: String, columns: [String], key: String? = nil) {
+        self.columns = columns
+        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        insert = "INSERT INTO \"\(table)\" (\(names)) VALUES (\(marks))"
+        upsert = key.map { key in
+            let updates = columns.filter { $0 != key }.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+            return "INSERT INTO \"\(table)\" (\(names)) VALUES (\(marks)) ON CONFLICT(\"\(key)\") DO UPDATE SET \(updates)"
+        }
+    }
+}
+
+extension Database {
+    func insertColumns(_ record: some ColumnRecord) throws {
+        try cachedStatement(sql: type(of: record).columnSQL.insert).execute(arguments: StatementArguments(try record.columnValues()))
+    }
+
+    /// Same effect as GRDB's `save` for a record keyed by `columnSQL`'s key.
+    func upsertColumns(_ record: some ColumnRecord) throws {
+        guard let sql = type(of: record).columnSQL.upsert else { return try insertColumns(record) }
+        try cachedStatement(sql: sql).execute(arguments: StatementArguments(try record.columnValues()))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import LifelineCore
+
+/// Recovery runs inside the ingest transaction: the case and its outbox actions are committed
+/// with the event that caused them, or not at all.
+extension SQLiteStore {
+    static let recoveryEventTypes: Set<BillingEventType> = [
+        .paymentFailed, .paymentChargedBack, .disputeOpened, .paymentSucceeded,
+        .invoiceUncollectible, .invoiceVoided, .subscriptionDeleted,
+    ]
+
+    static func applyRecovery(_ event: BillingEvent, ledger: LedgerChanges, reducer: RecoveryReducer, now: Int64, in db: Database) throws {
+        guard recoveryEventTypes.contains(event.type) else { return }
+        let state = try loadRecoveryState(for: event, ledger: ledger, in: db)
+        let changes = reducer.apply(event, ledger: ledger, state: state, now: now)
+        try save(changes, now: now, in: db)
+    }
+
+    static func loadRecoveryState(for event: BillingEvent, ledger: LedgerChanges, in db: Database) throws -> RecoveryState {
+        let customerID = event.customer.id
+        let running = try RecoveryCase.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"),
+            arguments: [customerID]
+        )
+        var actions: [RecoveryAction] = []
+        for recoveryCase in running {
+            actions += try RecoveryAction.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM actions WHERE caseID = ? ORDER BY createdAt, id"), arguments: [recoveryCase.id])
+        }
+        let failures = try PaymentFailureRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT 50"), arguments: [customerID]
+        )
+        let invoices = try InvoiceRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT 50"), arguments: [customerID]
+        )
+        var mrr: Int64 = 0
+        if let currency = event.currency {
+            mrr = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"),
+                arguments: [customerID, currency]
+            ) ?? 0
+        }
+        let paydays = invoices.compactMap(\.paidAt).sorted(by: >).map(UTCDay.dayOfMonth)
+        return RecoveryState(
+            customer: ledger.customer, runningCases: running, caseActions: actions, pastFailures: failures,
+            invoices: invoices, customerMRR: mrr, paydays: paydays
+        )
+    }
+
+    static func save(_ changes: RecoveryChanges, now: Int64, in db: Database) throws {
+        for recoveryCase in changes.cases { try db.upsertColumns(recoveryCase) }
+        for action in changes.newActions { try db.insertColumns(action) }
+        for id in changes.cancelledActionIDs {
+            try db.execute(
+                sql: "UPDATE actions SET status = 'cancelled', leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND status IN ('pending', 'leased')",
+                arguments: [now, id]
+            )
+        }
+        for entry in changes.timeline { try db.insertColumns(entry) }
+    }
+}
+
+/// Calendar arithmetic in UTC without a time-zone database.
+enum UTCDay {
+    static func dayOfMonth(_ seconds: Int64) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.component(.day, from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import LifelineCore
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit
+/// survives power loss before the webhook is acknowledged.
+public final class SQLiteStore: LifelineStore {
+    let pool: DatabasePool
+    let reducer: LedgerReducer
+    let recovery: RecoveryReducer
+    /// The single writer of webhook deliveries and outbox attempts: concurrent ones share a commit.
+    let writer: GroupCommitWriter
+
+    public init(path: String, reasonCodes: ReasonCodeTable, policy: RecoveryPolicy = RecoveryPolicy()) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Savepoint sub-journals (one per group-committed write) stay in memory, not a temp file.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets its writer to synchronous=NORMAL when it turns WAL on, after prepareDatabase:
+        // put FULL back, or a commit acknowledged to a provider could vanish on power loss.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Checkpoints run beside the writer (WALCheckpointer); this one is only a backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 32000")
+        }
+        reducer = LedgerReducer(reasonCodes: reasonCodes)
+        recovery = RecoveryReducer(policy: policy)
+        let checkpointer = try WALCheckpointer(path: path)
+        writer = GroupCommitWriter(pool: pool) { writes in checkpointer.committed(writes: writes) }
+    }
+
+    public func migrate() async throws {
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// Acknowledged once the group-commit transaction holding this delivery is durable.
+    public func ingest(_ delivery: IncomingDelivery) async throws -> IngestResult {
+        let reducer = self.reducer
+        let recovery = self.recovery
+        return try await writer.submit { db in try Self.ingest(delivery, reducer: reducer, recovery: recovery, in: db) }
+    }
+
+    /// Runs inside the caller's transaction: everything or nothing is written.
+    static func ingest(_ delivery: IncomingDelivery, reducer: LedgerReducer, recovery: RecoveryReducer, in db: Database) throws -> IngestResult {
+        var result = IngestResult()
+        let provider = delivery.provider.rawValue
+        var fresh: [ProviderEvent] = []
+        var seenInBody = Set<String>()
+        for event in delivery.events {
+            let exists = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM events WHERE provider = ? AND eventID = ?)"),
+                arguments: [provider, event.id]
+            ) ?? false
+            if exists || !seenInBody.insert(event.id).inserted {
+                result.duplicates.append(event.id)
+            } else {
+                fresh.append(event)
+            }
+        }
+        guard !fresh.isEmpty else { return result }
+
+        var row = DeliveryRow(provider: provider, receivedAt: delivery.receivedAt, headers: delivery.headers, body: delivery.body)
+        try row.insert(db)
+        let deliveryID = row.id ?? 0
+        for event in fresh {
+            var notes: [String] = []
+            if let normalized = event.normalized {
+                notes = try apply(normalized, reducer: reducer, recovery: recovery, now: delivery.receivedAt, in: db)
+            } else {
+                result.ignored.append(event.id)
+            }
+            let stored = StoredEvent(
+                provider: provider, eventID: event.id, deliveryID: deliveryID, providerType: event.providerType,
+                type: event.normalized?.type.rawValue, occurredAt: event.occurredAt, receivedAt: delivery.receivedAt,
+                normalized: event.normalized, notes: notes.isEmpty ? nil : notes.joined(separator: "; ")
+            )
+            try db.insertColumns(stored)
+            result.stored.append(event.id)
+            result.notes += notes
+        }
+        return result
+    }
+
+    /// Loads what the event touches, reduces, and writes the changes back.
+    static func apply(_ event: BillingEvent, reducer: LedgerReducer, recovery: RecoveryReducer, now: Int64, in db: Database) throws -> [String] {
+        let state = try loadState(for: event, in: db)
+        let changes = reducer.apply(event, to: state)
+        // Cached INSERT / UPSERT statements: same rows as `save` and `insert`, a fraction of the cost.
+        try db.upsertColumns(changes.customer)
+        if let subscription = changes.subscription { try db.upsertColumns(subscription) }
+        if let invoice = changes.invoice { try db.upsertColumns(invoice) }
+        if let failure = changes.failure { try db.upsertColumns(failure) }
+        if let movement = changes.movement { try db.insertColumns(movement) }
+        try applyRecovery(event, ledger: changes, reducer: recovery, now: now, in: db)
+        if let failure = changes.failure, failure.isUnknownCode {
+            let code = failure.codes.failureCode ?? failure.codes.declineCode ?? failure.codes.bankReasonCode ?? "none"
+            return changes.notes + ["unknown reason code \(code) on \(failure.id): classified technical"]
+        }
+        return changes.notes
+    }
+
+    static func loadState(for event: BillingEvent, in db: Database) throws -> LedgerState {
+        var state = LedgerState()
+        // Cached statements: compiled once per connection, not once per webhook.
+        state.customer = try CustomerRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [event.customer.id]
+        )
+        if let id = event.subscriptionID {
+            state.subscription = try SubscriptionRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE id = ?"), arguments: [id]
+            )
+        }
+        if let id = event.invoiceID {
+            state.invoice = try InvoiceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoices WHERE id = ?"), arguments: [id])
+        }
+        if event.type == .paymentFailed || event.type == .paymentChargedBack {
+            if let paymentID = event.payment?.id {
+                state.relatedFailure = try PaymentFailureRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE paymentID = ? ORDER BY occurredAt DESC LIMIT 1"),
+                    arguments: [paymentID]
+                )
+            }
+            if state.relatedFailure == nil, let invoiceID = event.invoiceID {
+                state.relatedFailure = try PaymentFailureRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE invoiceID = ? ORDER BY occurredAt DESC LIMIT 1"),
+                    arguments: [invoiceID]
+                )
+            }
+        }
+        if let currency = event.subscription?.currency {
+            state.customerMRR = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"),
+                arguments: [event.customer.id, currency]
+            ) ?? 0
+            state.customerEverHadMRR = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM mrrMovements WHERE customerID = ? AND currency = ?)"),
+                arguments: [event.customer.id, currency]
+            ) ?? false
+        }
+        return state
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import LifelineStore
+
+/// What `bench ingest` prints: both runs side by side, the ratio, memory, the store check and
+/// the issue's targets met or not.
+struct BenchIngestFigures {
+    var report: LoadReport
+    var statistics: GroupCommitStatistics
+    var serverIdleMiB: Double?
+    var serverPeakMiB: Double?
+    var storedEvents: Int
+    var missing: Int
+
+    var ratio: Double { report.bare.perSecond > 0 ? report.webhooks.perSecond / report.bare.perSecond : 0 }
+
+    func render() -> String {
+        var table = TextTable("run", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "2xx", "other")
+        for run in [report.bare, report.webhooks] {
+            table.add(
+                run.label, String(format: "%.0f", run.perSecond), Self.ms(run.percentile(50)), Self.ms(run.percentile(99)),
+                Self.ms(run.percentile(99.9)), Self.ms(Double(run.latency.max) / 1_000), "\(run.acknowledged)",
+                run.failures.isEmpty ? "0" : run.failures.map { "\($0.key) ×\($0.value)" }.sorted().joined(separator: ", ")
+            )
+        }
+        let peak = serverPeakMiB ?? .nan
+        var lines = [
+            table.render(),
+            String(format: "durable webhooks / bare endpoint: %.1f %%", ratio * 100),
+            String(format: "group commit: %d transactions for %d deliveries (average %.1f per commit, largest %d)",
+                   statistics.transactions, statistics.writes, statistics.averageBatch, statistics.largestBatch),
+            String(format: "server peak RSS (VmHWM): %.1f MiB (%.1f MiB before the load); load process peak: %.1f MiB for a %.1f MiB corpus",
+                   peak, serverIdleMiB ?? .nan, report.generatorPeakMiB ?? .nan, Double(report.corpusBytes) / 1_048_576),
+            "store check: \(report.webhooks.acknowledged) acknowledged, \(storedEvents) events in the store, \(missing) acknowledged but missing",
+        ]
+        let webhooks = report.webhooks
+        lines.append("targets: " + [
+            Self.target("≥ 5,000 webhooks/s", webhooks.perSecond >= 5_000),
+            Self.target("≥ 40 % of bare", ratio >= 0.4),
+            Self.target("p99 < 50 ms", webhooks.percentile(99) < 50),
+            Self.target("RSS < 200 MB", peak * 1_048_576 < 200_000_000),
+        ].joined(separator: ", "))
+        return lines.joined(separator: "\n")
+    }
+
+    static func ms(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    static func target(_ name: String, _ met: Bool) -> String { "\(name) \(met ? "met" : "NOT met")" }
+}

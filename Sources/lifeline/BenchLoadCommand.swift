@@ -1,0 +1,74 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Both runs of one `bench ingest`, as the load process hands them back.
+struct LoadReport: Codable, Sendable {
+    var bare: LoadResult
+    var webhooks: LoadResult
+    /// Event ids the server did not acknowledge (they need not be in the store).
+    var unacknowledged: [String]
+    var corpusBytes: Int
+    var generatorPeakMiB: Double?
+}
+
+extension Bench {
+    /// The load generator of `bench ingest`, run as a child process so the server's peak RSS is
+    /// its own and not inflated by the pre-signed corpus.
+    struct LoadBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "load",
+            abstract: "Load generator used by `bench ingest` (posts pre-signed Stripe webhooks).",
+            shouldDisplay: false
+        )
+
+        @Option var url: String
+        @Option var barePath: String
+        @Option var events: Int
+        @Option var connections: Int
+        @Option var customers: Int
+        @Option var secret: String
+        @Option var webhooks: String = "Webhooks"
+        @Option var output: String
+
+        func run() async throws {
+            let templates = try BenchWebhooks.load(directory: "\(webhooks)/stripe")
+            let timestamp = Int64(Date().timeIntervalSince1970)
+            let corpus = templates.signed(0..<events, customers: customers, runID: BenchWebhooks.runID, secret: secret, timestamp: timestamp)
+            let bodies = corpus.map { ByteBuffer(bytes: $0.body) }
+            let corpusBytes = bodies.reduce(0) { $0 + $1.readableBytes }
+            print("load: \(events) webhooks pre-signed (\(corpusBytes / 1_024) KiB) over \(customers) customers")
+
+            let client = LoadGenerator.client(connections: connections)
+            let generator = LoadGenerator(client: client, connections: connections)
+            await generator.warmUp(url: "\(url)/health")
+            let bare = await generator.run(label: "bare 204", requests: requests(path: barePath, corpus: corpus, bodies: bodies))
+            print("load: bare endpoint done in \(String(format: "%.2f", bare.seconds)) s")
+            let webhookRequests = requests(path: "/webhooks/stripe", corpus: corpus, bodies: bodies)
+            await generator.warmUp(url: "\(url)/health")
+            let stored = await generator.run(label: "webhooks", requests: webhookRequests)
+            print("load: webhooks done in \(String(format: "%.2f", stored.seconds)) s")
+            try await client.shutdown()
+
+            let report = LoadReport(
+                bare: bare, webhooks: stored, unacknowledged: stored.failedIndexes.map { corpus[$0].eventID },
+                corpusBytes: corpusBytes, generatorPeakMiB: ProcessMemory.peakMiB
+            )
+            try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: output))
+        }
+
+        /// The same bytes and signature for both targets, so only the server's work differs.
+        func requests(path: String, corpus: [BenchWebhooks.Webhook], bodies: [ByteBuffer]) -> [HTTPClientRequest] {
+            zip(corpus, bodies).map { webhook, body in
+                var request = HTTPClientRequest(url: "\(url)\(path)")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "User-Agent", value: "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
+                request.headers.add(name: "Stripe-Signature", value: webhook.signature)
+                request.body = .bytes(body)
+                return request
+            }
+        }
+    }
+}

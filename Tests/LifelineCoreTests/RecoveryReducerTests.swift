@@ -1,0 +1,129 @@
+import LifelineCore
+import Testing
+
+@Suite("Recovery reducer")
+struct RecoveryReducerTests {
+    let reducer = RecoveryReducer(policy: RecoveryPolicy())
+    static let day: Int64 = 86_400
+    static let start: Int64 = 1_780_000_000
+    let customer = CustomerRecord(id: "cus_1", name: "Boulangerie", segment: "TPE", firstSeenAt: start - 200 * day, lastEventAt: start)
+
+    func failure(_ id: String, invoice: String = "in_1", category: FailureCategory, decline: String? = nil, at time: Int64 = start) -> PaymentFailureRecord {
+        PaymentFailureRecord(
+            id: id, customerID: "cus_1", invoiceID: invoice, subscriptionID: "sub_1", paymentID: nil, amount: 4_900,
+            currency: "eur", attempt: 1, failureCode: nil, declineCode: decline, adviceCode: nil, bankReasonCode: nil,
+            category: category, decidedBy: "decline_code", isUnknownCode: false, nextAttemptAt: nil, occurredAt: time
+        )
+    }
+
+    func invoice(_ id: String, status: InvoiceStatus = .open) -> InvoiceRecord {
+        InvoiceRecord(
+            id: id, customerID: "cus_1", subscriptionID: "sub_1", currency: "eur", amountDue: 4_900,
+            amountPaid: status == .paid ? 4_900 : 0, amountRemaining: status == .paid ? 0 : 4_900, status: status,
+            attempts: 1, dueAt: nil, paidAt: nil, createdAt: Self.start, lastEventAt: Self.start
+        )
+    }
+
+    func event(_ id: String, _ type: BillingEventType, invoice: String? = "in_1", at time: Int64 = start, reason: CancellationReason? = nil) -> BillingEvent {
+        BillingEvent(
+            id: id, type: type, occurredAt: time, customer: CustomerInfo(id: "cus_1"),
+            invoice: invoice.map { InvoiceInfo(id: $0, subscriptionID: "sub_1", currency: "eur", amountDue: 4_900, amountPaid: 0, amountRemaining: 4_900, status: .open) },
+            payment: PaymentInfo(amount: 4_900, currency: "eur"),
+            subscription: reason.map { SubscriptionInfo(id: "sub_1", status: .canceled, currency: "eur", items: [], cancellationReason: $0) }
+        )
+    }
+
+    func ledger(_ failure: PaymentFailureRecord?) -> LedgerChanges {
+        var changes = LedgerChanges(customer: customer)
+        changes.failure = failure
+        return changes
+    }
+
+    /// Opens a case on a technical failure and returns it with its actions.
+    func openTechnicalCase() -> (RecoveryCase, [RecoveryAction]) {
+        let first = failure("evt_1", category: .technical)
+        let state = RecoveryState(customer: customer, invoices: [invoice("in_1")], customerMRR: 4_900)
+        let changes = reducer.apply(event("evt_1", .paymentFailed), ledger: ledger(first), state: state, now: Self.start)
+        return (changes.cases[0], changes.newActions)
+    }
+
+    @Test func aFailureOpensACaseWithItsPlan() {
+        let (recoveryCase, actions) = openTechnicalCase()
+        #expect(recoveryCase.status == .open)
+        #expect(recoveryCase.category == .technical)
+        #expect(recoveryCase.mrrAtRisk == 4_900)
+        #expect(recoveryCase.amountDue == 4_900)
+        #expect(actions.map(\.kind).contains(.retryPayment))
+        #expect(actions.allSatisfy { $0.status == .pending && $0.caseID == recoveryCase.id })
+        #expect(actions.allSatisfy { $0.dueAt >= Self.start })
+    }
+
+    @Test func aBetterDiagnosisBeforeAnyDeliveryReplansTheCase() {
+        let (recoveryCase, actions) = openTechnicalCase()
+        let enriched = failure("evt_1", category: .cashFlow, decline: "insufficient_funds")
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [invoice("in_1")], customerMRR: 4_900)
+        let changes = reducer.apply(event("evt_2", .paymentFailed), ledger: ledger(enriched), state: state, now: Self.start + 5)
+        #expect(changes.cases.first?.category == .cashFlow)
+        #expect(Set(changes.cancelledActionIDs) == Set(actions.map(\.id)))
+        #expect(!changes.newActions.isEmpty)
+        #expect(Set(changes.newActions.map(\.id)).isDisjoint(with: actions.map(\.id)))
+    }
+
+    @Test func aSecondFailureJoinsTheRunningCase() {
+        let (recoveryCase, actions) = openTechnicalCase()
+        let second = failure("evt_2", invoice: "in_2", category: .technical, at: Self.start + 30 * Self.day)
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [invoice("in_1"), invoice("in_2")], customerMRR: 4_900)
+        let changes = reducer.apply(event("evt_2", .paymentFailed, invoice: "in_2"), ledger: ledger(second), state: state, now: Self.start + 30 * Self.day)
+        #expect(changes.cases.first?.id == recoveryCase.id)
+        #expect(changes.cases.first?.invoiceIDs == ["in_1", "in_2"])
+        #expect(changes.cases.first?.amountDue == 9_800)
+        #expect(changes.newActions.isEmpty)
+    }
+
+    @Test func payingOneOfTwoInvoicesKeepsTheCaseRunning() {
+        var (recoveryCase, actions) = openTechnicalCase()
+        recoveryCase.invoiceIDs = ["in_1", "in_2"]
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [invoice("in_1", status: .paid), invoice("in_2")])
+        let changes = reducer.apply(event("evt_3", .paymentSucceeded), ledger: ledger(nil), state: state, now: Self.start)
+        #expect(changes.cases.first?.status == .open)
+        #expect(changes.cases.first?.amountDue == 4_900)
+        #expect(changes.cancelledActionIDs.isEmpty)
+    }
+
+    @Test("ends", arguments: [
+        (BillingEventType.invoiceUncollectible, CancellationReason?.none, CaseStatus.lost),
+        (.subscriptionDeleted, .paymentFailed, .lost),
+        (.invoiceVoided, nil, .closed),
+        (.paymentSucceeded, nil, .recovered),
+    ])
+    func ends(type: BillingEventType, reason: CancellationReason?, expected: CaseStatus) {
+        let (recoveryCase, actions) = openTechnicalCase()
+        let paid = type == .paymentSucceeded ? invoice("in_1", status: .paid) : invoice("in_1", status: type == .invoiceVoided ? .void : .open)
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [paid])
+        let changes = reducer.apply(event("evt_end", type, reason: reason), ledger: ledger(nil), state: state, now: Self.start + 10)
+        #expect(changes.cases.first?.status == expected)
+        #expect(Set(changes.cancelledActionIDs) == Set(actions.map(\.id)))
+    }
+
+    @Test func voluntaryCancellationDoesNotLoseTheCase() {
+        let (recoveryCase, actions) = openTechnicalCase()
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions)
+        let changes = reducer.apply(event("evt_end", .subscriptionDeleted, reason: .requested), ledger: ledger(nil), state: state, now: Self.start)
+        #expect(changes.isEmpty)
+    }
+
+    @Test func savingGoesToTheLastActionDeliveredBeforeThePayment() {
+        var (recoveryCase, actions) = openTechnicalCase()
+        recoveryCase.status = .acting
+        for index in actions.indices {
+            actions[index].status = .delivered
+            actions[index].deliveredAt = Self.start + Int64(index + 1) * Self.day
+        }
+        let paidAt = Self.start + Int64(actions.count) * Self.day - 1
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [invoice("in_1", status: .paid)])
+        let changes = reducer.apply(event("evt_paid", .paymentSucceeded, at: paidAt), ledger: ledger(nil), state: state, now: paidAt)
+        let expected = actions[actions.count - 2]
+        #expect(changes.cases.first?.attributedActionID == expected.id)
+        #expect(changes.cases.first?.attributedActionKind == expected.kind)
+    }
+}

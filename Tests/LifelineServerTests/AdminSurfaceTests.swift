@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LifelineCore
+@testable import LifelineServer
+import LifelineTestSupport
+import Testing
+
+/// Every admin route and the dashboard refuse anything but an exact configured token.
+@Suite("Admin surface", .serialized)
+struct AdminSurfaceTests {
+    struct Route: CustomTestStringConvertible, Sendable {
+        let method: HTTPRequest.Method
+        let uri: String
+        var testDescription: String { "\(method) \(uri)" }
+    }
+
+    static let routes: [Route] = [
+        Route(method: .get, uri: "/api/v1/cases"),
+        Route(method: .get, uri: "/api/v1/cases?status=open&format=csv"),
+        Route(method: .get, uri: "/api/v1/cases/case_evt_anything"),
+        Route(method: .get, uri: "/api/v1/customers/cus_demo_boulangerie"),
+        Route(method: .get, uri: "/api/v1/actions"),
+        Route(method: .get, uri: "/api/v1/actions?status=dead&format=csv"),
+        Route(method: .get, uri: "/api/v1/actions/act_anything/attempts"),
+        Route(method: .post, uri: "/api/v1/actions/act_anything/retry"),
+        Route(method: .get, uri: "/api/v1/reports/nrr"),
+        Route(method: .get, uri: "/api/v1/reports/nrr?format=csv&group_by=segment"),
+        Route(method: .get, uri: "/dashboard"),
+    ]
+
+    static let token = RecoveryFixture.adminToken
+
+    /// `Authorization` values that must all be refused. (A trailing space is not among them:
+    /// HTTP strips whitespace around field values, so `Bearer <token> ` is the right token.)
+    static let refusedAuthorizations: [String?] = [
+        nil, "Bearer wrong", "Bearer \(token.dropLast())", "Bearer \(token)x", "Bearer x\(token)", "Bearer ",
+        "Bearer", "Bearer  \(token)", "Basic \(Data("admin:\(token)".utf8).base64EncodedString())",
+        token, "Token \(token)", "Bearer \(token.uppercased())",
+    ]
+
+    @Test("refuses missing, wrong, prefix, suffix and empty tokens", arguments: routes)
+    func refusesEveryWrongToken(_ route: Route) async throws {
+        try await PartnerStub.run(replies: []) { _, url in
+            let fixture = try await RecoveryFixture.make(stubURL: url, start: ServerFixture.now)
+            try await fixture.server.run { client in
+                for authorization in Self.refusedAuthorizations {
+                    let response = try await Self.request(client, route, authorization: authorization)
+                    #expect(response.status == .unauthorized, "\(route.testDescription) with \(authorization ?? "no header")")
+                    #expect(response.json["error"] as? String == "unauthorized")
+                    #expect(!response.text.contains(Self.token))
+                }
+                // A token in the query string is only for the dashboard, and then only the right one.
+                let query = route.uri.contains("?") ? "&token=" : "?token="
+                let isDashboard = route.uri.hasPrefix("/dashboard")
+                for candidate in ["", "wrong", String(Self.token.dropLast()), Self.token + "x"] + (isDashboard ? [] : [Self.token]) {
+                    let response = try await Self.request(client, Route(method: route.method, uri: route.uri + query + candidate), authorization: nil)
+                    #expect(response.status == .unauthorized, "\(route.testDescription) with ?token=\(candidate)")
+                }
+                let right = try await Self.request(client, route, authorization: "Bearer \(Self.token)")
+                #expect(right.status != .unauthorized, "\(route.testDescription): \(right.text.prefix(200))")
+            }
+        }
+    }
+
+    @Test func dashboardTakesTheRightQueryTokenButAWrongHeaderWins() async throws {
+        try await PartnerStub.run(replies: []) { _, url in
+            let fixture = try await RecoveryFixture.make(stubURL: url, start: ServerFixture.now)
+            try await fixture.server.run { client in
+                let byQuery = try await Self.request(client, Route(method: .get, uri: "/dashboard?token=\(Self.token)"), authorization: nil)
+                #expect(byQuery.status == .ok)
+                #expect(byQuery.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                let mixed = try await Self.request(client, Route(method: .get, uri: "/dashboard?token=\(Self.token)"), authorization: "Bearer wrong")
+                #expect(mixed.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func withoutConfiguredTokensEveryRouteIsRefused() async throws {
+        let fixture = try await ServerFixture.make(environment: ["ADMIN_TOKENS": " , "])
+        #expect(fixture.configuration.adminTokens.isEmpty)
+        try await fixture.run { client in
+            for route in Self.routes {
+                for authorization in ["Bearer ", "Bearer  ", "Bearer \(Self.token)"] {
+                    let response = try await Self.request(client, route, authorization: authorization)
+                    #expect(response.status == .unauthorized, "\(route.testDescription) with \(authorization)")
+                }
+            }
+        }
+    }
+
+    @Test func constantTimeCompareIsAnExactByteCompare() {
+        let token = Array("s3cr3t-admin-token".utf8)
+        #expect(ConstantTime.equals(token, token))
+        #expect(ConstantTime.equals([], []))
+        #expect(!ConstantTime.equals(token, []))
+        #expect(!ConstantTime.equals([], token))
+        #expect(!ConstantTime.equals(token, Array(token.dropLast())))
+        #expect(!ConstantTime.equals(token, token + [0]))
+        #expect(!ConstantTime.equals(Array(token.dropLast()) + [0], token))
+        for index in token.indices {
+            var flipped = token
+            flipped[index] ^= 0x01
+            #expect(!ConstantTime.equals(token, flipped), "byte \(index)")
+        }
+        // Lengths that differ by a multiple of 256 must not cancel out in the length check.
+        #expect(!ConstantTime.equals([UInt8](repeating: 0, count: 256), []))
+        #expect(!ConstantTime.equals([UInt8](repeating: 0, count: 1), [UInt8](repeating: 0, count: 257)))
+    }
+
+    static func request(_ client: some TestClientProtocol, _ route: Route, authorization: String?) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let authorization { headers[.authorization] = authorization }
+        return try await client.execute(uri: route.uri, method: route.method, headers: headers)
+    }
+}

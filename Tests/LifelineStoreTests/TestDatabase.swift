@@ -1,0 +1,100 @@
+import Foundation
+import LifelineConfig
+import LifelineCore
+import LifelineStore
+import LifelineStorePostgres
+import Synchronization
+import Testing
+
+/// The two implementations of the store protocols the conformance suite runs against.
+enum StoreKind: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// The PostgreSQL server the suite may use; without it the PostgreSQL cases are skipped, visibly.
+enum PostgresTestServer {
+    static let url: String? = ProcessInfo.processInfo.environment["LIFELINE_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static var isConfigured: Bool { url != nil }
+
+    /// The server's URL with `schema=` added, so each test gets tables of its own.
+    static func url(schema: String) throws -> String {
+        guard let url, var components = URLComponents(string: url) else { throw TestDatabase.Unavailable() }
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "schema" } + [URLQueryItem(name: "schema", value: schema)]
+        return components.string ?? url
+    }
+}
+
+/// One fresh database for one test (a temporary SQLite file, or a random PostgreSQL schema),
+/// on which any number of store instances can be opened, like several Lifeline processes.
+final class TestDatabase: Sendable {
+    struct Unavailable: Error {}
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let kind: StoreKind
+    /// The SQLite file, or the PostgreSQL URL with its schema.
+    let location: String
+    let reasonCodes: ReasonCodeTable
+    let policy: RecoveryPolicy
+    private let directory: URL?
+    private let opened = Mutex<[any LifelineStore & ReportSource]>([])
+
+    private init(kind: StoreKind, location: String, directory: URL?, configuration: LifelineConfiguration) {
+        self.kind = kind
+        self.location = location
+        self.directory = directory
+        reasonCodes = configuration.reasonCodes
+        policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+    }
+
+    /// The repository's configuration (reason codes, stress weights, playbook), no secrets.
+    static func configuration() async throws -> LifelineConfiguration {
+        try await ConfigurationLoader.load(path: repository.appendingPathComponent("config/lifeline.yaml").path, environment: [:])
+    }
+
+    static func make(_ kind: StoreKind) async throws -> TestDatabase {
+        let configuration = try await configuration()
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        switch kind {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-store-test-\(suffix)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return TestDatabase(kind: kind, location: directory.appendingPathComponent("lifeline.sqlite").path, directory: directory, configuration: configuration)
+        case .postgres:
+            return TestDatabase(kind: kind, location: try PostgresTestServer.url(schema: "lifeline_test_\(suffix)"), directory: nil, configuration: configuration)
+        }
+    }
+
+    /// A new store instance on this database, migrated.
+    func open(migrate: Bool = true) async throws -> any LifelineStore & ReportSource {
+        let store: any LifelineStore & ReportSource = switch kind {
+        case .sqlite: try SQLiteStore(path: location, reasonCodes: reasonCodes, policy: policy)
+        case .postgres: try PostgresStore(url: location, reasonCodes: reasonCodes, policy: policy)
+        }
+        opened.withLock { $0.append(store) }
+        if migrate { try await store.migrate() }
+        return store
+    }
+
+    /// Drops the schema (or deletes the file) and closes every instance opened.
+    func close() async {
+        let stores = opened.withLock { $0 }
+        let postgres = stores.compactMap { $0 as? PostgresStore }
+        if let first = postgres.first { try? await first.dropSchema() }
+        for store in postgres { await store.shutdown() }
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+    }
+}
+
+/// Runs `body` on a fresh database of that kind, cleaned up whatever happens.
+func withDatabase(_ kind: StoreKind, _ body: (TestDatabase) async throws -> Void) async throws {
+    let database = try await TestDatabase.make(kind)
+    do {
+        try await body(database)
+    } catch {
+        await database.close()
+        throw error
+    }
+    await database.close()
+}
