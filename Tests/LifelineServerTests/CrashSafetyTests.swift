@@ -88,7 +88,7 @@ struct CrashSafetyTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             // Graceful stop: the dispatcher finishes the batch in flight.
-            server.terminate()
+            await server.terminate()
             // A process started later: leases left by the killed ones have expired by then.
             let later = ManualClock(Int64(Date().timeIntervalSince1970) + 120)
             let late = try await Self.dispatcher(store: store, configPath: configPath, environment: environment, clock: later).drain()

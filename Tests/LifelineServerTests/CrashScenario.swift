@@ -19,12 +19,12 @@ enum CrashScenario {
     /// `config/lifeline.yaml` with short backoffs, the reason codes by absolute path, and the
     /// playbook above in place of the default one. `outbox.*` and `playbooks` are read only from
     /// the file, never from the environment.
-    static func configuration() throws -> String {
+    static func configuration(requestTimeoutSeconds: Int = 2) throws -> String {
         let repository = ServerFixture.repository
         let original = try String(contentsOf: repository.appendingPathComponent("config/lifeline.yaml"), encoding: .utf8)
         let overrides = [
             "reason_codes": repository.appendingPathComponent("config/reason-codes.yaml").path,
-            "backoff_base_seconds": "1", "backoff_max_seconds": "2", "request_timeout_seconds": "2",
+            "backoff_base_seconds": "1", "backoff_max_seconds": "2", "request_timeout_seconds": "\(requestTimeoutSeconds)",
         ]
         var lines: [String] = []
         var skipping = false

@@ -14,11 +14,11 @@ struct GracefulStopTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let configPath = directory.appendingPathComponent("lifeline.yaml").path
-        try CrashScenario.configuration().write(toFile: configPath, atomically: true, encoding: .utf8)
+        try CrashScenario.configuration(requestTimeoutSeconds: 30).write(toFile: configPath, atomically: true, encoding: .utf8)
         let events = CrashScenario.events(customers: 1, now: Int64(Date().timeIntervalSince1970))[0]
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
 
-        // The partner answers after a second, well within the 2 s request timeout.
+        // The partner answers after a second, well within the 30 s request timeout even on a busy machine.
         try await PartnerStub.run(replies: [], fallback: StubReply(status: 201, delay: .seconds(1))) { stub, stubURL in
             let environment = [
                 "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
@@ -40,14 +40,15 @@ struct GracefulStopTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(stub.requests.count == 2)
-            server.terminate()
+            await server.terminate()
 
             let store = try await CrashSafetyTests.openStore(configPath: configPath, environment: environment)
             let calls = try await store.actions(status: nil).filter { $0.kind != .notifyOps }
             #expect(calls.count == 2)
             for action in calls {
                 #expect(action.status == .delivered, "\(action.id): \(action.status)")
-                #expect(try await store.attempts(actionID: action.id).map(\.outcome) == [.delivered], "\(action.id)")
+                let attempts = try await store.attempts(actionID: action.id)
+                #expect(attempts.map(\.outcome) == [.delivered], "\(action.id): \(attempts.map { "\($0.outcome) \($0.error ?? "")" })")
             }
         }
         try await http.shutdown()

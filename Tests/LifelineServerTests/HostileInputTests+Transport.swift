@@ -36,7 +36,7 @@ extension HostileInputTests {
         let fixture = try await ServerFixture.make()
         try await fixture.run { client in
             let port = try #require(client.port)
-            let response = RawHTTP.exchange(port: port, Self.rawWebhook(mangle: injection.mangle))
+            let response = await RawHTTP.exchange(port: port, Self.rawWebhook(mangle: injection.mangle))
             let status = RawHTTP.status(of: response)
             // NIO's HTTP parser answers 400 before any route sees the request.
             #expect(status == 400, "\(injection.name): \(response.prefix(200))")
@@ -50,7 +50,7 @@ extension HostileInputTests {
         let huge = String(repeating: "v1,AAAA ", count: 64_000)
         try await fixture.run { client in
             let request = Self.rawWebhook { $0.replacingOccurrences(of: "webhook-signature: ", with: "webhook-signature: \(huge)") }
-            let status = RawHTTP.status(of: RawHTTP.exchange(port: try #require(client.port), request))
+            let status = RawHTTP.status(of: await RawHTTP.exchange(port: try #require(client.port), request))
             #expect(status == 400 || status == 431, "big header")
             try await Self.expectStillServing(client)
         }
@@ -60,7 +60,7 @@ extension HostileInputTests {
     @Test func wellFormedRawRequestIsAccepted() async throws {
         let fixture = try await ServerFixture.make()
         try await fixture.run { client in
-            let response = RawHTTP.exchange(port: try #require(client.port), Self.rawWebhook())
+            let response = await RawHTTP.exchange(port: try #require(client.port), Self.rawWebhook())
             #expect(RawHTTP.status(of: response) == 200, "\(response.prefix(300))")
         }
     }
@@ -69,7 +69,7 @@ extension HostileInputTests {
         let fixture = try await ServerFixture.make(maxBodyBytes: 4_096)
         try await fixture.run { client in
             let chunks = Array(repeating: [UInt8](repeating: UInt8(ascii: " "), count: 1_024), count: 6)
-            let response = RawHTTP.exchange(port: try #require(client.port), Self.rawWebhook(chunked: chunks))
+            let response = await RawHTTP.exchange(port: try #require(client.port), Self.rawWebhook(chunked: chunks))
             #expect(RawHTTP.status(of: response) == 413, "\(response.prefix(300))")
             try await Self.expectStillServing(client)
         }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,9 +6,17 @@ import Darwin
 #endif
 
 /// Sends bytes no HTTP client library would (CR or NUL inside a header, hand-made chunks) to a
-/// loopback port and returns whatever comes back before the peer closes or 3 s pass.
+/// loopback port and returns whatever comes back before the peer closes or 10 s pass.
 enum RawHTTP {
-    static func exchange(port: Int, _ request: [UInt8]) -> String {
+    /// Blocking socket calls run on a thread of their own: on the cooperative pool (two threads
+    /// on two cores) they would starve the very server they wait for.
+    static func exchange(port: Int, _ request: [UInt8]) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: exchangeBlocking(port: port, request)) }.start()
+        }
+    }
+
+    static func exchangeBlocking(port: Int, _ request: [UInt8]) -> String {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -15,7 +24,7 @@ enum RawHTTP {
         #endif
         guard fd >= 0 else { return "" }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -57,10 +57,17 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// A graceful stop (SIGTERM), as a deployment would do.
-    func terminate() {
+    /// Waits on a thread of its own: the exit may wait for the test's own partner stub to answer,
+    /// which needs the cooperative pool free.
+    func terminate() async {
         guard let process, process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume()
+            }.start()
+        }
     }
 
     func isHealthy(client: HTTPClient) async -> Bool {
