@@ -34,7 +34,9 @@ public final class SQLiteStore: LifelineStore {
     }
 
     public func migrate() async throws {
-        try SQLiteSchema.migrator.migrate(pool)
+        try SQLiteMigrationLock.withLock(databasePath: pool.path) {
+            try SQLiteSchema.migrator.migrate(pool)
+        }
     }
 
     public func ping() async throws {

@@ -3,7 +3,7 @@ import LifelineCore
 import Testing
 @testable import LifelineProviders
 
-/// The fast Stripe parse (JSONSerialization) must give exactly the tree of the reference
+/// The single-pass Stripe parse must give exactly the tree of the reference
 /// `Decodable` parse, for every sample and for awkward numbers.
 @Suite struct StripeJSONParityTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
