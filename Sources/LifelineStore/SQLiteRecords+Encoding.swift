@@ -225,7 +225,13 @@ extension TimelineEntry: ColumnRecord {
 extension StoredEvent: ColumnRecord {
     static let columnSQL = ColumnSQL(table: "events", columns: ["provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"])
 
+    static let normalizedColumn = 7
+
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        try columnValues(encodingNormalized: true)
+    }
+
+    func columnValues(encodingNormalized: Bool) throws -> [(any DatabaseValueConvertible)?] {
         [
             provider,
             eventID,
@@ -234,7 +240,7 @@ extension StoredEvent: ColumnRecord {
             type,
             occurredAt,
             receivedAt,
-            try normalized.map(ColumnJSON.text),
+            encodingNormalized ? try normalized.map(ColumnJSON.text) : nil,
             notes,
         ]
     }
@@ -276,7 +282,37 @@ struct ColumnSQL: Sendable {
     }
 }
 
+/// The JSON columns of one delivery, encoded before it reaches the single writer.
+struct EncodedDelivery: Sendable {
+    var headersJSON: String
+    /// Aligned with `IncomingDelivery.events`; nil for events Lifeline does not act on.
+    var normalizedJSON: [String?]
+
+    init(_ delivery: IncomingDelivery) throws {
+        headersJSON = try ColumnJSON.text(delivery.headers)
+        normalizedJSON = try delivery.events.map { try $0.normalized.map(ColumnJSON.text) }
+    }
+}
+
+extension DeliveryRow {
+    static let insertSQL = "INSERT INTO \"deliveries\" (\"provider\", \"receivedAt\", \"headers\", \"body\") VALUES (?, ?, ?, ?)"
+
+    /// The same row as `insert(_:)`, through a cached statement; returns the new id.
+    static func insert(provider: String, receivedAt: Int64, headersJSON: String, body: [UInt8], in db: Database) throws -> Int64 {
+        // Raw bytes exactly as received, so a signature can be re-checked later.
+        try db.cachedStatement(sql: insertSQL).execute(arguments: [provider, receivedAt, headersJSON, Data(body)])
+        return db.lastInsertedRowID
+    }
+}
+
 extension Database {
+    /// The event row with its `normalized` column already encoded (see `EncodedDelivery`).
+    func insertColumns(_ event: StoredEvent, normalizedJSON: String?) throws {
+        var values = try event.columnValues(encodingNormalized: false)
+        values[StoredEvent.normalizedColumn] = normalizedJSON
+        try cachedStatement(sql: StoredEvent.columnSQL.insert).execute(arguments: StatementArguments(values))
+    }
+
     func insertColumns(_ record: some ColumnRecord) throws {
         try cachedStatement(sql: type(of: record).columnSQL.insert).execute(arguments: StatementArguments(try record.columnValues()))
     }

@@ -23,19 +23,25 @@ extension SQLiteStore {
             db.cachedStatement(sql: "SELECT * FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"),
             arguments: [customerID]
         )
+        // Past failures, MRR and paydays only score and plan a new case; with nothing running
+        // and no failure, the reducer has nothing to decide.
+        let opensCases = RecoveryReducer.failureTypes.contains(event.type)
+        if running.isEmpty && !opensCases {
+            return RecoveryState(customer: ledger.customer, runningCases: [], caseActions: [], pastFailures: [], invoices: [], customerMRR: 0, paydays: [])
+        }
         var actions: [RecoveryAction] = []
         for recoveryCase in running {
             actions += try RecoveryAction.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM actions WHERE caseID = ? ORDER BY createdAt, id"), arguments: [recoveryCase.id])
         }
-        let failures = try PaymentFailureRecord.fetchAll(
+        let failures = opensCases ? try PaymentFailureRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT 50"), arguments: [customerID]
-        )
+        ) : []
         let invoices = try InvoiceRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT 50"), arguments: [customerID]
         )
         var mrr: Int64 = 0
-        if let currency = event.currency {
+        if opensCases, let currency = event.currency {
             mrr = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"),
                 arguments: [customerID, currency]
@@ -52,10 +58,9 @@ extension SQLiteStore {
         for recoveryCase in changes.cases { try db.upsertColumns(recoveryCase) }
         for action in changes.newActions { try db.insertColumns(action) }
         for id in changes.cancelledActionIDs {
-            try db.execute(
-                sql: "UPDATE actions SET status = 'cancelled', leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND status IN ('pending', 'leased')",
-                arguments: [now, id]
-            )
+            try db.cachedStatement(
+                sql: "UPDATE actions SET status = 'cancelled', leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND status IN ('pending', 'leased')"
+            ).execute(arguments: [now, id])
         }
         for entry in changes.timeline { try db.insertColumns(entry) }
     }

@@ -17,6 +17,9 @@ public final class SQLiteStore: LifelineStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Savepoint sub-journals (one per group-committed write) stay in memory, not a temp file.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // 16 MiB of page cache a connection (SQLite's default is 2 MiB): the ledger rows a
+            // webhook reads stay in memory instead of going back to the file.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -47,16 +50,23 @@ public final class SQLiteStore: LifelineStore {
     public func ingest(_ delivery: IncomingDelivery) async throws -> IngestResult {
         let reducer = self.reducer
         let recovery = self.recovery
-        return try await writer.submit { db in try Self.ingest(delivery, reducer: reducer, recovery: recovery, in: db) }
+        // JSON columns that depend only on the delivery are encoded here, in the caller's task,
+        // so the single writer spends its time on SQL alone.
+        let encoded = try EncodedDelivery(delivery)
+        return try await writer.submit { db in try Self.ingest(delivery, encoded: encoded, reducer: reducer, recovery: recovery, in: db) }
     }
 
     /// Runs inside the caller's transaction: everything or nothing is written.
-    static func ingest(_ delivery: IncomingDelivery, reducer: LedgerReducer, recovery: RecoveryReducer, in db: Database) throws -> IngestResult {
+    static func ingest(
+        _ delivery: IncomingDelivery, encoded: EncodedDelivery? = nil, reducer: LedgerReducer, recovery: RecoveryReducer, in db: Database
+    ) throws -> IngestResult {
+        let encoded = try encoded ?? EncodedDelivery(delivery)
         var result = IngestResult()
         let provider = delivery.provider.rawValue
-        var fresh: [ProviderEvent] = []
+        /// Indexes into `delivery.events` of the events stored for the first time.
+        var fresh: [Int] = []
         var seenInBody = Set<String>()
-        for event in delivery.events {
+        for (index, event) in delivery.events.enumerated() {
             let exists = try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM events WHERE provider = ? AND eventID = ?)"),
                 arguments: [provider, event.id]
@@ -64,15 +74,16 @@ public final class SQLiteStore: LifelineStore {
             if exists || !seenInBody.insert(event.id).inserted {
                 result.duplicates.append(event.id)
             } else {
-                fresh.append(event)
+                fresh.append(index)
             }
         }
         guard !fresh.isEmpty else { return result }
 
-        var row = DeliveryRow(provider: provider, receivedAt: delivery.receivedAt, headers: delivery.headers, body: delivery.body)
-        try row.insert(db)
-        let deliveryID = row.id ?? 0
-        for event in fresh {
+        let deliveryID = try DeliveryRow.insert(
+            provider: provider, receivedAt: delivery.receivedAt, headersJSON: encoded.headersJSON, body: delivery.body, in: db
+        )
+        for index in fresh {
+            let event = delivery.events[index]
             var notes: [String] = []
             if let normalized = event.normalized {
                 notes = try apply(normalized, reducer: reducer, recovery: recovery, now: delivery.receivedAt, in: db)
@@ -84,7 +95,7 @@ public final class SQLiteStore: LifelineStore {
                 type: event.normalized?.type.rawValue, occurredAt: event.occurredAt, receivedAt: delivery.receivedAt,
                 normalized: event.normalized, notes: notes.isEmpty ? nil : notes.joined(separator: "; ")
             )
-            try db.insertColumns(stored)
+            try db.insertColumns(stored, normalizedJSON: encoded.normalizedJSON[index])
             result.stored.append(event.id)
             result.notes += notes
         }

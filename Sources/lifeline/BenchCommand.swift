@@ -7,7 +7,7 @@ import LifelineStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with -c release for meaningful figures).",
-        subcommands: [ReportBench.self, IngestBench.self, OutboxBench.self, LoadBench.self]
+        subcommands: [ReportBench.self, IngestBench.self, StagesBench.self, OutboxBench.self, LoadBench.self]
     )
 
     struct ReportBench: AsyncParsableCommand {

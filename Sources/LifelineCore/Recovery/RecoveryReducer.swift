@@ -7,11 +7,14 @@ public struct RecoveryReducer: Sendable {
         self.policy = policy
     }
 
+    /// The events that may open or extend a case; the others only move running cases.
+    public static let failureTypes: Set<BillingEventType> = [.paymentFailed, .paymentChargedBack, .disputeOpened]
+
     /// - Parameter now: when Lifeline received the event; actions are scheduled from it.
     public func apply(_ event: BillingEvent, ledger: LedgerChanges, state: RecoveryState, now: Int64) -> RecoveryChanges {
         var changes = RecoveryChanges()
         switch event.type {
-        case .paymentFailed, .paymentChargedBack, .disputeOpened:
+        case _ where Self.failureTypes.contains(event.type):
             if let failure = ledger.failure { handleFailure(failure, event: event, ledger: ledger, state: state, now: now, into: &changes) }
         case .paymentSucceeded:
             if let invoiceID = event.invoiceID { handlePayment(invoiceID: invoiceID, event: event, state: state, into: &changes) }
