@@ -7,10 +7,17 @@ public struct LedgerReducer: Sendable {
         self.reasonCodes = reasonCodes
     }
 
+    /// The events that carry a subscription snapshot; only they read `LedgerState.subscription`,
+    /// so a store loads (and decodes) that row for them alone.
+    public static let subscriptionTypes: Set<BillingEventType> = [
+        .subscriptionCreated, .subscriptionUpdated, .subscriptionPaused, .subscriptionResumed, .subscriptionDeleted,
+    ]
+
     public func apply(_ event: BillingEvent, to state: LedgerState) -> LedgerChanges {
         var changes = LedgerChanges(customer: updatedCustomer(event, state.customer))
         switch event.type {
         case .subscriptionCreated, .subscriptionUpdated, .subscriptionPaused, .subscriptionResumed, .subscriptionDeleted:
+            // Exactly `subscriptionTypes`.
             applySubscription(event, state, &changes)
         case .invoiceCreated, .invoiceFinalized, .invoiceUncollectible, .invoiceVoided:
             applyInvoice(event, state, &changes)

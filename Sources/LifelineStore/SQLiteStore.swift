@@ -126,7 +126,7 @@ public final class SQLiteStore: LifelineStore {
         state.customer = try CustomerRecord.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [event.customer.id]
         )
-        if let id = event.subscriptionID {
+        if let id = event.subscriptionID, LedgerReducer.subscriptionTypes.contains(event.type) {
             state.subscription = try SubscriptionRecord.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE id = ?"), arguments: [id]
             )

@@ -78,7 +78,7 @@ extension PostgresStore {
         var state = LedgerState()
         let customerID = event.customer.id
         state.customer = try await session.first("SELECT * FROM customers WHERE id = \(customerID)", PostgresRecords.customer)
-        if let id = event.subscriptionID {
+        if let id = event.subscriptionID, LedgerReducer.subscriptionTypes.contains(event.type) {
             state.subscription = try await session.first("SELECT * FROM subscriptions WHERE id = \(id)", PostgresRecords.subscription)
         }
         if let id = event.invoiceID {

@@ -128,3 +128,28 @@ struct LedgerReducerTests {
         #expect(changes.customer.segment == "TPE")
     }
 }
+
+/// Stores load the subscription row only for `subscriptionTypes`; every other event must reduce
+/// the same with or without it.
+@Suite("Ledger reducer inputs")
+struct LedgerReducerInputTests {
+    @Test(arguments: BillingEventType.allCases)
+    func onlySubscriptionEventsReadTheSubscriptionRow(_ type: BillingEventType) {
+        let reducer = LedgerReducer(reasonCodes: ReasonCodeTable(declineCodes: ["insufficient_funds": .cashFlow]))
+        let snapshot = SubscriptionInfo(id: "sub_1", status: .active, currency: "eur", items: [SubscriptionItem(unitAmount: 4_900, interval: .month)])
+        let event = BillingEvent(
+            id: "evt_1", type: type, occurredAt: 1_000, customer: CustomerInfo(id: "cus_1"),
+            invoice: InvoiceInfo(id: "in_1", subscriptionID: "sub_1", currency: "eur", amountDue: 4_900, amountPaid: 0, amountRemaining: 4_900, status: .open, dueAt: 900),
+            payment: PaymentInfo(id: "py_1", amount: 4_900, currency: "eur", attempt: 1, declineCode: "insufficient_funds"),
+            subscription: snapshot
+        )
+        // Newer than the event and with another MRR: any read of it changes the outcome.
+        let row = SubscriptionRecord(
+            id: "sub_1", customerID: "cus_1", status: .active, currency: "eur", mrr: 777, snapshot: snapshot,
+            cancellationReason: nil, canceledAt: nil, lastEventAt: 5_000
+        )
+        let without = reducer.apply(event, to: LedgerState(customerMRR: 777, customerEverHadMRR: true))
+        let with = reducer.apply(event, to: LedgerState(subscription: row, customerMRR: 777, customerEverHadMRR: true))
+        #expect((with != without) == LedgerReducer.subscriptionTypes.contains(type), "\(type)")
+    }
+}
