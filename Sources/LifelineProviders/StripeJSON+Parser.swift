@@ -6,6 +6,9 @@ import LifelineCore
 /// `maximumDepth` levels) enforced on the way, so a body is read once.
 extension StripeJSON {
     static func parseFast(_ body: [UInt8]) throws(WebhookRejection) -> StripeJSON {
+        // Checked once for the whole body: bytes past 0x7F may only occur inside strings, which
+        // are then built without a check of their own.
+        guard JSONTreeParser.isValidUTF8(body) else { throw .malformed("body is not valid JSON: invalid UTF-8") }
         do throws(JSONSyntaxError) {
             return try body.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) -> StripeJSON in
                 var parser = JSONTreeParser(bytes: bytes)
@@ -138,7 +141,7 @@ struct JSONTreeParser {
             let byte = bytes[cursor]
             if byte == UInt8(ascii: "\"") {
                 index = cursor + 1
-                return try Self.text(UnsafeBufferPointer(rebasing: bytes[start..<cursor]), at: start)
+                return Self.text(UnsafeBufferPointer(rebasing: bytes[start..<cursor]))
             }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start, firstEscape: cursor) }
             if byte < 0x20 { throw JSONSyntaxError("control character in a string", at: cursor) }
@@ -147,11 +150,20 @@ struct JSONTreeParser {
         throw JSONSyntaxError("unterminated string", at: index)
     }
 
-    static func text(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONSyntaxError) -> String {
-        guard let text = String(validating: raw, as: UTF8.self) else {
-            throw JSONSyntaxError("invalid UTF-8 in a string", at: offset)
+    /// The string's bytes, already known to be valid UTF-8 (`isValidUTF8` ran on the body; an
+    /// escape only ever adds a whole scalar).
+    static func text(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: raw, as: UTF8.self)
+    }
+
+    /// ASCII, the usual case, in one tight loop; anything else through the standard library.
+    static func isValidUTF8(_ body: [UInt8]) -> Bool {
+        let isASCII = body.withUnsafeBufferPointer { bytes in
+            var combined: UInt8 = 0
+            for byte in bytes { combined |= byte }
+            return combined < 0x80
         }
-        return text
+        return isASCII || String(validating: body, as: UTF8.self) != nil
     }
 
     /// The slow path: decodes escapes into a byte buffer, then validates it as UTF-8 once.
@@ -163,9 +175,7 @@ struct JSONTreeParser {
             switch byte {
             case UInt8(ascii: "\""):
                 index = cursor + 1
-                return try decoded.withUnsafeBufferPointer { (raw) throws(JSONSyntaxError) -> String in
-                    try Self.text(raw, at: start)
-                }
+                return decoded.withUnsafeBufferPointer(Self.text)
             case UInt8(ascii: "\\"):
                 cursor += 1
                 guard cursor < bytes.count else { throw JSONSyntaxError("unterminated escape", at: cursor) }
