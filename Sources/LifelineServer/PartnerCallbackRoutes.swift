@@ -43,6 +43,13 @@ struct PartnerCallbackRoutes {
         }
         let callback: PartnerCallback
         do {
+            // Same structure rules as webhooks: a repeated key or deep nesting is refused, never
+            // read one way here and another way by whoever replays the stored body.
+            try JSONStructureGuard.check(body)
+        } catch {
+            throw APIError(.badRequest, "malformed_payload", error.detail)
+        }
+        do {
             callback = try JSONDecoder().decode(PartnerCallback.self, from: Data(body))
         } catch {
             let types = PartnerCallbackType.allCases.map(\.rawValue).joined(separator: ", ")

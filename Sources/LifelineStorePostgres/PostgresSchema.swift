@@ -194,5 +194,11 @@ enum PostgresSchema {
             """,
             "CREATE INDEX timeline_case ON timeline (case_id)",
         ]),
+        Migration(name: "v3-outbox-claim-indexes", statements: [
+            // The claim's two reads, each in its own order; `actions_due` served neither well.
+            #"CREATE INDEX actions_pending_due ON actions (next_attempt_at, id COLLATE "C") WHERE status = 'pending'"#,
+            "CREATE INDEX actions_leased ON actions (lease_expires_at) WHERE status = 'leased'",
+            "DROP INDEX actions_due",
+        ]),
     ]
 }

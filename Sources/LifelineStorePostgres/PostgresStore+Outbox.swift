@@ -7,21 +7,27 @@ import PostgresNIO
 /// of a dead instance to the next claim.
 extension PostgresStore {
     public func claimDueActions(now: Int64, limit: Int, leaseSeconds: Int64) async throws -> [RecoveryAction] {
-        let claimed = try await write { session in
-            try await session.all("""
-                UPDATE actions SET status = 'leased', lease_expires_at = \(now + leaseSeconds), updated_at = \(now)
-                WHERE id IN (
-                    SELECT id FROM actions
-                    WHERE (status = 'pending' AND next_attempt_at <= \(now)) OR (status = 'leased' AND lease_expires_at <= \(now))
-                    ORDER BY next_attempt_at, id COLLATE "C"
-                    LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
-                )
-                RETURNING *
+        try await write { session in
+            // Two reads that each walk a partial index in claim order, instead of one OR that
+            // made PostgreSQL sort every due action per claim (as SQLite did before its split).
+            let pending = try await session.all("""
+                SELECT * FROM actions WHERE status = 'pending' AND next_attempt_at <= \(now)
+                ORDER BY next_attempt_at, id COLLATE "C" LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, PostgresRecords.action)
+            let expired = try await session.all("""
+                SELECT * FROM actions WHERE status = 'leased' AND lease_expires_at <= \(now)
+                ORDER BY next_attempt_at, id COLLATE "C" LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """, PostgresRecords.action)
+            let due = (pending + expired).sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(limit)
+            guard !due.isEmpty else { return [] }
+            let ids = due.map(\.id)
+            let claimed = try await session.all("""
+                UPDATE actions SET status = 'leased', lease_expires_at = \(now + leaseSeconds), updated_at = \(now)
+                WHERE id = ANY(\(ids)) RETURNING *
+                """, PostgresRecords.action)
+            // RETURNING has no order of its own.
+            return claimed.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         }
-        // RETURNING has no order of its own.
-        return claimed.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
     }
 
     public func recordAttempt(_ attempt: DeliveryAttempt, nextAttemptAt: Int64?, lastError: String?) async throws {

@@ -212,6 +212,14 @@ struct RecoveryEngineTests {
                 #expect(try await callback("cb_x", "offer.funded", offer: action.id, secret: TestSecrets.wrong).status == .unauthorized)
                 #expect(try await callback("cb_y", "offer.funded", offer: "act_unknown").status == .notFound)
                 #expect(try await callback("cb_z", "offer.funded", offer: action.id, partner: "nobody").status == .notFound)
+                // Signed, but with the offer named twice: which one would count is refused.
+                let twice = Array(#"{"id":"cb_t","type":"offer.funded","offer_id":"act_unknown","offer_id":"\#(action.id)","occurred_at":\#(now)}"#.utf8)
+                let refused = try await client.postWebhook(
+                    .standard, body: twice, headers: StandardWebhooksSignature.headers(id: "cb_t", timestamp: now, body: twice, secret: RecoveryFixture.partnerSecret),
+                    path: "/webhooks/partner/sandbox"
+                )
+                #expect(refused.status == .badRequest)
+                #expect(refused.text.contains("duplicate key \"offer_id\""))
                 #expect(try await callback("cb_2", "offer.funded", offer: action.id).status == .ok)
                 let duplicate = try await callback("cb_2", "offer.funded", offer: action.id)
                 #expect(duplicate.json["status"] as? String == "duplicate")
