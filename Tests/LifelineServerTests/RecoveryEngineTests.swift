@@ -219,7 +219,7 @@ struct RecoveryEngineTests {
                     path: "/webhooks/partner/sandbox"
                 )
                 #expect(refused.status == .badRequest)
-                #expect(refused.text.contains("duplicate key \"offer_id\""))
+                #expect(refused.json["detail"] as? String == #"duplicate key "offer_id" in a JSON object"#)
                 #expect(try await callback("cb_2", "offer.funded", offer: action.id).status == .ok)
                 let duplicate = try await callback("cb_2", "offer.funded", offer: action.id)
                 #expect(duplicate.json["status"] as? String == "duplicate")
