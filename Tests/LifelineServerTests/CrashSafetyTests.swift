@@ -32,13 +32,7 @@ struct CrashSafetyTests {
 
         // The partner takes a moment to answer, so kills also fall while calls are in flight.
         try await PartnerStub.run(replies: [], fallback: StubReply(status: 201, delay: .milliseconds(150))) { stub, stubURL in
-            let environment = [
-                "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
-                "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard,
-                "PARTNERS_NAMES": "sandbox", "PARTNERS_SANDBOX_URL": "\(stubURL)/partner",
-                "PARTNERS_SANDBOX_SECRET": RecoveryFixture.partnerSecret,
-                "DUNNING_URL": "\(stubURL)/dunning", "ADMIN_TOKENS": CrashScenario.adminToken,
-            ]
+            let environment = CrashScenario.environment(directory: directory, stubURL: stubURL)
             let server = ServeProcess(configPath: configPath, environment: environment, directory: directory)
             defer { server.kill() }
             try await server.start(client: http)

@@ -47,6 +47,18 @@ enum CrashScenario {
         return lines.joined(separator: "\n")
     }
 
+    /// The environment of `lifeline serve`: SQLite in `directory`, the sandbox partner and the
+    /// dunning service on the stub.
+    static func environment(directory: URL, stubURL: String) -> [String: String] {
+        [
+            "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
+            "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard,
+            "PARTNERS_NAMES": "sandbox", "PARTNERS_SANDBOX_URL": "\(stubURL)/partner",
+            "PARTNERS_SANDBOX_SECRET": RecoveryFixture.partnerSecret,
+            "DUNNING_URL": "\(stubURL)/dunning", "ADMIN_TOKENS": adminToken,
+        ]
+    }
+
     /// Five events per customer, oldest first: subscribed, first invoice paid, second invoice failed.
     static func events(customers: Int, now: Int64) -> [[(id: String, body: [UInt8])]] {
         let start = now - 60 * 86_400

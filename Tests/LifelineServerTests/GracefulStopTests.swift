@@ -20,13 +20,7 @@ struct GracefulStopTests {
 
         // The partner answers after a second, well within the 30 s request timeout even on a busy machine.
         try await PartnerStub.run(replies: [], fallback: StubReply(status: 201, delay: .seconds(1))) { stub, stubURL in
-            let environment = [
-                "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
-                "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard,
-                "PARTNERS_NAMES": "sandbox", "PARTNERS_SANDBOX_URL": "\(stubURL)/partner",
-                "PARTNERS_SANDBOX_SECRET": RecoveryFixture.partnerSecret,
-                "DUNNING_URL": "\(stubURL)/dunning", "ADMIN_TOKENS": CrashScenario.adminToken,
-            ]
+            let environment = CrashScenario.environment(directory: directory, stubURL: stubURL)
             let server = ServeProcess(configPath: configPath, environment: environment, directory: directory)
             defer { server.kill() }
             try await server.start(client: http)
