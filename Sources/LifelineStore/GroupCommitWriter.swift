@@ -79,9 +79,23 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    /// One transaction, one savepoint per write: a failing write is rolled back alone and gets
-    /// its error; the others are acknowledged after the commit.
+    /// One transaction for the batch. Writes seldom fail, so it first runs them all without
+    /// savepoints; if any write throws, that transaction is rolled back and the batch is run
+    /// again with one savepoint per write, so a failing write is rolled back alone and gets its
+    /// error while the others are acknowledged after the commit.
     private func commit(_ batch: [Pending]) async {
+        let resumes: [@Sendable () -> Void]? = try? await pool.write { db in
+            try batch.map { try $0.run(db) }
+        }
+        if let resumes {
+            afterCommit(batch.count)
+            for resume in resumes { resume() }
+            return
+        }
+        await commitIsolatingFailures(batch)
+    }
+
+    private func commitIsolatingFailures(_ batch: [Pending]) async {
         do {
             let outcomes = try await pool.write { db in
                 var outcomes: [Result<@Sendable () -> Void, any Error>] = []

@@ -47,7 +47,7 @@ extension SQLiteStore {
                 arguments: [customerID, currency]
             ) ?? 0
         }
-        let paydays = invoices.compactMap(\.paidAt).sorted(by: >).map(UTCDay.dayOfMonth)
+        let paydays = PaydayScheduler.paydays(of: invoices)
         return RecoveryState(
             customer: ledger.customer, runningCases: running, caseActions: actions, pastFailures: failures,
             invoices: invoices, customerMRR: mrr, paydays: paydays
@@ -63,14 +63,5 @@ extension SQLiteStore {
             ).execute(arguments: [now, id])
         }
         for entry in changes.timeline { try db.insertColumns(entry) }
-    }
-}
-
-/// Calendar arithmetic in UTC without a time-zone database.
-enum UTCDay {
-    static func dayOfMonth(_ seconds: Int64) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.component(.day, from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

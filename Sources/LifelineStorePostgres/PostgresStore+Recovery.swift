@@ -38,7 +38,7 @@ extension PostgresStore {
         if let currency = event.currency {
             mrr = try await customerMRR(customerID, currency: currency, in: session)
         }
-        let paydays = invoices.compactMap(\.paidAt).sorted(by: >).map(dayOfMonth)
+        let paydays = PaydayScheduler.paydays(of: invoices)
         return RecoveryState(
             customer: ledger.customer, runningCases: running, caseActions: actions, pastFailures: failures,
             invoices: invoices, customerMRR: mrr, paydays: paydays
@@ -57,12 +57,5 @@ extension PostgresStore {
                 """)
         }
         for entry in changes.timeline { try await session.insert(entry) }
-    }
-
-    /// Day of month in UTC, as SQLiteStore computes paydays.
-    static func dayOfMonth(_ seconds: Int64) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.component(.day, from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

@@ -6,7 +6,7 @@ import LifelineCore
 import Synchronization
 import Testing
 
-/// Group commit: concurrent deliveries share one transaction, each with its own savepoint, and
+/// Group commit: concurrent deliveries share one transaction (a failing one is rolled back alone), and
 /// none is acknowledged before that transaction commits.
 @Suite("Group commit of webhook deliveries", .serialized)
 struct GroupCommitTests {
@@ -14,7 +14,8 @@ struct GroupCommitTests {
     func batchSemantics() async throws {
         let store = try await ServerFixture.make().store
         // A delivery whose event row cannot be written fails inside the batch, after its
-        // delivery row and ledger changes were made: the savepoint must undo them.
+        // delivery row and ledger changes were made: the batch is run again with savepoints, which
+        // undo them alone.
         try await store.pool.write { db in
             try db.execute(sql: """
                 CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.eventID = 'evt_poison'
