@@ -23,10 +23,8 @@ extension SQLiteStore {
             db.cachedStatement(sql: "SELECT * FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"),
             arguments: [customerID]
         )
-        // Past failures, MRR and paydays only score and plan a new case; with nothing running
-        // and no failure, the reducer has nothing to decide.
-        let opensCases = RecoveryReducer.failureTypes.contains(event.type)
-        if running.isEmpty && !opensCases {
+        let readsHistory = RecoveryReducer.readsHistory(event.type)
+        guard RecoveryReducer.readsState(event.type, hasRunningCases: !running.isEmpty) else {
             return RecoveryState(customer: ledger.customer, runningCases: [], caseActions: [], pastFailures: [], invoices: [], customerMRR: 0, paydays: [])
         }
         var actions: [RecoveryAction] = []
@@ -34,14 +32,14 @@ extension SQLiteStore {
             actions += try RecoveryAction.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM actions WHERE caseID = ? ORDER BY createdAt, id"), arguments: [recoveryCase.id])
         }
-        let failures = opensCases ? try PaymentFailureRecord.fetchAll(
+        let failures = readsHistory ? try PaymentFailureRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT 50"), arguments: [customerID]
         ) : []
         let invoices = try InvoiceRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT 50"), arguments: [customerID]
         )
         var mrr: Int64 = 0
-        if opensCases, let currency = event.currency {
+        if readsHistory, let currency = event.currency {
             mrr = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"),
                 arguments: [customerID, currency]

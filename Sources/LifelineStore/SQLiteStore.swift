@@ -61,9 +61,8 @@ public final class SQLiteStore: LifelineStore {
 
     /// Runs inside the caller's transaction: everything or nothing is written.
     static func ingest(
-        _ delivery: IncomingDelivery, encoded: EncodedDelivery? = nil, reducer: LedgerReducer, recovery: RecoveryReducer, in db: Database
+        _ delivery: IncomingDelivery, encoded: EncodedDelivery, reducer: LedgerReducer, recovery: RecoveryReducer, in db: Database
     ) throws -> IngestResult {
-        let encoded = try encoded ?? EncodedDelivery(delivery)
         var result = IngestResult()
         let provider = delivery.provider.rawValue
         /// Indexes into `delivery.events` of the events stored for the first time.

@@ -22,20 +22,24 @@ extension PostgresStore {
         let running = try await session.all("""
             SELECT * FROM cases WHERE customer_id = \(customerID) AND status IN ('open', 'acting') ORDER BY opened_at
             """, PostgresRecords.recoveryCase)
+        let readsHistory = RecoveryReducer.readsHistory(event.type)
+        guard RecoveryReducer.readsState(event.type, hasRunningCases: !running.isEmpty) else {
+            return RecoveryState(customer: ledger.customer, runningCases: [], caseActions: [], pastFailures: [], invoices: [], customerMRR: 0, paydays: [])
+        }
         var actions: [RecoveryAction] = []
         for recoveryCase in running {
             actions += try await session.all("""
                 SELECT * FROM actions WHERE case_id = \(recoveryCase.id) ORDER BY created_at, id COLLATE "C"
                 """, PostgresRecords.action)
         }
-        let failures = try await session.all("""
+        let failures = readsHistory ? try await session.all("""
             SELECT * FROM payment_failures WHERE customer_id = \(customerID) ORDER BY occurred_at DESC LIMIT 50
-            """, PostgresRecords.failure)
+            """, PostgresRecords.failure) : []
         let invoices = try await session.all("""
             SELECT * FROM invoices WHERE customer_id = \(customerID) ORDER BY created_at DESC LIMIT 50
             """, PostgresRecords.invoice)
         var mrr: Int64 = 0
-        if let currency = event.currency {
+        if readsHistory, let currency = event.currency {
             mrr = try await customerMRR(customerID, currency: currency, in: session)
         }
         let paydays = PaydayScheduler.paydays(of: invoices)

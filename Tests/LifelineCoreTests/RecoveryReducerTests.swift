@@ -127,3 +127,38 @@ struct RecoveryReducerTests {
         #expect(changes.cases.first?.attributedActionKind == expected.kind)
     }
 }
+
+/// Stores skip loads by `readsState` and `readsHistory`: the reducer must decide the same
+/// without what they skip.
+@Suite("Recovery reducer inputs")
+struct RecoveryReducerInputTests {
+    let base = RecoveryReducerTests()
+
+    @Test(arguments: BillingEventType.allCases)
+    func whatStoresSkipChangesNothing(_ type: BillingEventType) {
+        let (running, actions) = base.openTechnicalCase()
+        let failure = base.failure("evt_2", invoice: "in_1", category: .cashFlow, decline: "insufficient_funds")
+        var paid = base.invoice("in_0", status: .paid)
+        paid.paidAt = RecoveryReducerTests.start - 30 * RecoveryReducerTests.day
+        let full = RecoveryState(
+            customer: base.customer, runningCases: [running], caseActions: actions,
+            pastFailures: [base.failure("evt_0", invoice: "in_0", category: .cashFlow, at: RecoveryReducerTests.start - 40 * RecoveryReducerTests.day)],
+            invoices: [base.invoice("in_1"), paid], customerMRR: 4_900, paydays: PaydayScheduler.paydays(of: [paid])
+        )
+        let event = base.event("evt_2", type, reason: .paymentFailed)
+        let ledger = base.ledger(RecoveryReducer.failureTypes.contains(type) ? failure : nil)
+        let reference = base.reducer.apply(event, ledger: ledger, state: full, now: RecoveryReducerTests.start)
+
+        if !RecoveryReducer.readsHistory(type) {
+            var withoutHistory = full
+            withoutHistory.pastFailures = []
+            withoutHistory.customerMRR = 0
+            withoutHistory.paydays = []
+            #expect(base.reducer.apply(event, ledger: ledger, state: withoutHistory, now: RecoveryReducerTests.start) == reference, "\(type)")
+        }
+        if !RecoveryReducer.readsState(type, hasRunningCases: false) {
+            let nothingRunning = RecoveryState(customer: base.customer, invoices: full.invoices, customerMRR: 4_900)
+            #expect(base.reducer.apply(event, ledger: ledger, state: nothingRunning, now: RecoveryReducerTests.start) == RecoveryChanges(), "\(type)")
+        }
+    }
+}

@@ -10,6 +10,17 @@ public struct RecoveryReducer: Sendable {
     /// The events that may open or extend a case; the others only move running cases.
     public static let failureTypes: Set<BillingEventType> = [.paymentFailed, .paymentChargedBack, .disputeOpened]
 
+    /// Whether `apply` can change anything for this event: a failure, or a case to move.
+    public static func readsState(_ type: BillingEventType, hasRunningCases: Bool) -> Bool {
+        hasRunningCases || failureTypes.contains(type)
+    }
+
+    /// Whether `apply` reads the customer's past failures, MRR and paydays: only to score and
+    /// plan a case, so only for a failure. Stores load them for these events alone.
+    public static func readsHistory(_ type: BillingEventType) -> Bool {
+        failureTypes.contains(type)
+    }
+
     /// - Parameter now: when Lifeline received the event; actions are scheduled from it.
     public func apply(_ event: BillingEvent, ledger: LedgerChanges, state: RecoveryState, now: Int64) -> RecoveryChanges {
         var changes = RecoveryChanges()
