@@ -41,7 +41,6 @@ struct PartnerCallbackRoutes {
             logger.notice("partner callback refused", metadata: ["partner": "\(name)", "reason": "\(error.detail)"])
             throw APIError(.unauthorized, "invalid_signature", error.detail)
         }
-        let callback: PartnerCallback
         do {
             // Same structure rules as webhooks: a repeated key or deep nesting is refused, never
             // read one way here and another way by whoever replays the stored body.
@@ -49,6 +48,7 @@ struct PartnerCallbackRoutes {
         } catch {
             throw APIError(.badRequest, "malformed_payload", error.detail)
         }
+        let callback: PartnerCallback
         do {
             callback = try JSONDecoder().decode(PartnerCallback.self, from: Data(body))
         } catch {
