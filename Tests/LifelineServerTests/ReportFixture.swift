@@ -20,8 +20,7 @@ struct ReportFixture {
     let cases: [RecoveryCase]
 
     static func make() async throws -> ReportFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TestDirectories.make("lifeline-report")
         let configuration = try await ConfigurationLoader.load(
             path: ServerFixture.repository.appendingPathComponent("config/lifeline.yaml").path,
             environment: [

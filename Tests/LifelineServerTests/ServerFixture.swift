@@ -44,8 +44,7 @@ struct ServerFixture {
         maxBodyBytes: Int? = nil, now: Int64 = ServerFixture.now, clock: (any WallClock)? = nil,
         environment extra: [String: String] = [:], databasePath existing: String? = nil
     ) async throws -> ServerFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TestDirectories.make("lifeline-test")
         let databasePath = existing ?? directory.appendingPathComponent("lifeline.sqlite").path
         var environment = [
             "HTTP_PORT": "0",
