@@ -133,7 +133,7 @@ struct JSONTreeParser {
 
     // MARK: strings
 
-    /// A quoted string starting at `index`; the common case (no escape) is one validated copy.
+    /// A quoted string starting at `index`; the common case (no escape) is one copy.
     mutating func string() throws(JSONSyntaxError) -> String {
         let start = index + 1
         var cursor = start
@@ -166,7 +166,7 @@ struct JSONTreeParser {
         return isASCII || String(validating: body, as: UTF8.self) != nil
     }
 
-    /// The slow path: decodes escapes into a byte buffer, then validates it as UTF-8 once.
+    /// The slow path: decodes escapes into a byte buffer, then makes the string from it.
     mutating func escapedString(from start: Int, firstEscape: Int) throws(JSONSyntaxError) -> String {
         var decoded = Array(bytes[start..<firstEscape])
         var cursor = firstEscape
@@ -298,7 +298,8 @@ struct JSONTreeParser {
 
     /// A number with a fraction, an exponent or out of `Int64` range; nil past `Double`'s range.
     static func inexactNumber(_ text: String) -> StripeJSON? {
-        if let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), decimal.isFinite {
+        let exact = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        if let decimal = exact, decimal.isFinite {
             var rounded = Decimal()
             var source = decimal
             NSDecimalRound(&rounded, &source, 0, .plain)
@@ -309,7 +310,7 @@ struct JSONTreeParser {
         guard let double = Double(text), double.isFinite else { return nil }
         // Past `Decimal`'s exponent range, e.g. `1e-400`, which is 0.
         if double.rounded() == double, double >= -9_223_372_036_854_775_808.0, double < 9_223_372_036_854_775_808.0,
-           Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))?.isFinite != true {
+           exact?.isFinite != true {
             return .integer(Int64(double))
         }
         return .fraction(double)

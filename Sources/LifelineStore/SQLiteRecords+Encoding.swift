@@ -225,13 +225,12 @@ extension TimelineEntry: ColumnRecord {
 extension StoredEvent: ColumnRecord {
     static let columnSQL = ColumnSQL(table: "events", columns: ["provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"])
 
-    static let normalizedColumn = 7
-
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
-        try columnValues(encodingNormalized: true)
+        columnValues(normalizedJSON: try normalized.map(ColumnJSON.text))
     }
 
-    func columnValues(encodingNormalized: Bool) throws -> [(any DatabaseValueConvertible)?] {
+    /// The row with `normalized` already encoded (see `EncodedDelivery`).
+    func columnValues(normalizedJSON: String?) -> [(any DatabaseValueConvertible)?] {
         [
             provider,
             eventID,
@@ -240,7 +239,7 @@ extension StoredEvent: ColumnRecord {
             type,
             occurredAt,
             receivedAt,
-            encodingNormalized ? try normalized.map(ColumnJSON.text) : nil,
+            normalizedJSON,
             notes,
         ]
     }
@@ -308,8 +307,7 @@ extension DeliveryRow {
 extension Database {
     /// The event row with its `normalized` column already encoded (see `EncodedDelivery`).
     func insertColumns(_ event: StoredEvent, normalizedJSON: String?) throws {
-        var values = try event.columnValues(encodingNormalized: false)
-        values[StoredEvent.normalizedColumn] = normalizedJSON
+        let values = event.columnValues(normalizedJSON: normalizedJSON)
         try cachedStatement(sql: StoredEvent.columnSQL.insert).execute(arguments: StatementArguments(values))
     }
 
