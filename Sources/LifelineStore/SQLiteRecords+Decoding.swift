@@ -30,6 +30,20 @@ struct ColumnReader {
         return try Self.decoder.decode(T.self, from: Data(text.utf8))
     }
 
+    /// Empty maps (most metadata and parameters) are read without `JSONDecoder`.
+    func json(_ column: String) throws -> [String: String] {
+        let text: String = try value(column)
+        if text == "{}" { return [:] }
+        return try Self.decoder.decode([String: String].self, from: Data(text.utf8))
+    }
+
+    /// Empty lists (cases without stress reasons) are read without `JSONDecoder`.
+    func json(_ column: String) throws -> [String] {
+        let text: String = try value(column)
+        if text == "[]" { return [] }
+        return try Self.decoder.decode([String].self, from: Data(text.utf8))
+    }
+
     func raw<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
         let text: String = try value(column)
         guard let value = T(rawValue: text) else { throw RecordDecodingError("\(table).\(column) holds unknown \(text)") }

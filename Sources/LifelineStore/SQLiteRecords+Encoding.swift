@@ -20,6 +20,11 @@ enum ColumnJSON {
     static func text(_ value: some Encodable) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
+
+    /// Lists and maps of strings (metadata, headers, reasons, parameters) skip `JSONEncoder`.
+    static func text(_ value: [String]) -> String { JSONText.array(value) }
+
+    static func text(_ value: [String: String]) -> String { JSONText.object(value) }
 }
 
 extension CustomerRecord: ColumnRecord {
@@ -30,7 +35,7 @@ extension CustomerRecord: ColumnRecord {
             id,
             email,
             name,
-            try ColumnJSON.text(metadata),
+            ColumnJSON.text(metadata),
             segment,
             firstSeenAt,
             firstPaidAt,
@@ -47,13 +52,18 @@ extension SubscriptionRecord: ColumnRecord {
     static let columnSQL = ColumnSQL(table: "subscriptions", columns: ["id", "customerID", "status", "currency", "mrr", "snapshot", "cancellationReason", "canceledAt", "lastEventAt"], key: "id")
 
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        columnValues(snapshotJSON: try ColumnJSON.text(snapshot))
+    }
+
+    /// The row with `snapshot` already encoded (see `EncodedDelivery`).
+    func columnValues(snapshotJSON: String) -> [(any DatabaseValueConvertible)?] {
         [
             id,
             customerID,
             status.rawValue,
             currency,
             mrr,
-            try ColumnJSON.text(snapshot),
+            snapshotJSON,
             cancellationReason?.rawValue,
             canceledAt,
             lastEventAt,
@@ -155,8 +165,8 @@ extension RecoveryCase: ColumnRecord {
             mrrAtRisk,
             amountDue,
             stressScore,
-            try ColumnJSON.text(stressReasons),
-            try ColumnJSON.text(invoiceIDs),
+            ColumnJSON.text(stressReasons),
+            ColumnJSON.text(invoiceIDs),
             openedAt,
             actingAt,
             recoveredAt,
@@ -185,7 +195,7 @@ extension RecoveryAction: ColumnRecord {
             kind.rawValue,
             target,
             status.rawValue,
-            try ColumnJSON.text(parameters),
+            ColumnJSON.text(parameters),
             reason,
             payload,
             dueAt,
@@ -286,10 +296,13 @@ struct EncodedDelivery: Sendable {
     var headersJSON: String
     /// Aligned with `IncomingDelivery.events`; nil for events Lifeline does not act on.
     var normalizedJSON: [String?]
+    /// Each event's subscription as a `subscriptions.snapshot` column, aligned the same way.
+    var snapshotJSON: [String?]
 
     init(_ delivery: IncomingDelivery) throws {
-        headersJSON = try ColumnJSON.text(delivery.headers)
+        headersJSON = ColumnJSON.text(delivery.headers)
         normalizedJSON = try delivery.events.map { try $0.normalized.map(ColumnJSON.text) }
+        snapshotJSON = try delivery.events.map { try $0.normalized?.subscription.map(ColumnJSON.text) }
     }
 }
 
@@ -313,6 +326,12 @@ extension Database {
 
     func insertColumns(_ record: some ColumnRecord) throws {
         try cachedStatement(sql: type(of: record).columnSQL.insert).execute(arguments: StatementArguments(try record.columnValues()))
+    }
+
+    /// `upsertColumns(_:)` with the snapshot's JSON given, when it was encoded before the writer.
+    func upsertColumns(_ subscription: SubscriptionRecord, snapshotJSON: String) throws {
+        guard let sql = SubscriptionRecord.columnSQL.upsert else { return try insertColumns(subscription) }
+        try cachedStatement(sql: sql).execute(arguments: StatementArguments(subscription.columnValues(snapshotJSON: snapshotJSON)))
     }
 
     /// Same effect as GRDB's `save` for a record keyed by `columnSQL`'s key.

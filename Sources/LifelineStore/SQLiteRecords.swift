@@ -79,7 +79,7 @@ public struct DeliveryRow: Sendable, FetchableRecord, MutablePersistableRecord {
         container["id"] = id
         container["provider"] = provider
         container["receivedAt"] = receivedAt
-        container["headers"] = try ColumnJSON.text(headers)
+        container["headers"] = ColumnJSON.text(headers)
         // Raw bytes exactly as received, so a signature can be re-checked later.
         container["body"] = Data(body)
     }

@@ -88,7 +88,10 @@ public final class SQLiteStore: LifelineStore {
             let event = delivery.events[index]
             var notes: [String] = []
             if let normalized = event.normalized {
-                notes = try apply(normalized, reducer: reducer, recovery: recovery, now: delivery.receivedAt, in: db)
+                notes = try apply(
+                    normalized, snapshotJSON: encoded.snapshotJSON[index], reducer: reducer, recovery: recovery,
+                    now: delivery.receivedAt, in: db
+                )
             } else {
                 result.ignored.append(event.id)
             }
@@ -105,12 +108,21 @@ public final class SQLiteStore: LifelineStore {
     }
 
     /// Loads what the event touches, reduces, and writes the changes back.
-    static func apply(_ event: BillingEvent, reducer: LedgerReducer, recovery: RecoveryReducer, now: Int64, in db: Database) throws -> [String] {
+    /// `snapshotJSON` is the event's subscription already encoded, reused when the row keeps it.
+    static func apply(
+        _ event: BillingEvent, snapshotJSON: String?, reducer: LedgerReducer, recovery: RecoveryReducer, now: Int64, in db: Database
+    ) throws -> [String] {
         let state = try loadState(for: event, in: db)
         let changes = reducer.apply(event, to: state)
         // Cached INSERT / UPSERT statements: same rows as `save` and `insert`, a fraction of the cost.
         try db.upsertColumns(changes.customer)
-        if let subscription = changes.subscription { try db.upsertColumns(subscription) }
+        if let subscription = changes.subscription {
+            if let snapshotJSON, subscription.snapshot == event.subscription {
+                try db.upsertColumns(subscription, snapshotJSON: snapshotJSON)
+            } else {
+                try db.upsertColumns(subscription)
+            }
+        }
         if let invoice = changes.invoice { try db.upsertColumns(invoice) }
         if let failure = changes.failure { try db.upsertColumns(failure) }
         if let movement = changes.movement { try db.insertColumns(movement) }

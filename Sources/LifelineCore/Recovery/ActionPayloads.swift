@@ -80,8 +80,8 @@ public enum ActionPayloads {
 
     /// `instalments_6` → 6; anything unparseable → 3.
     static func instalments(fromTerms terms: String) -> Int {
-        let digits = terms.reversed().prefix { $0.isASCII && $0.isNumber }
-        guard let count = Int(String(digits.reversed())), count > 0, count <= 120 else { return 3 }
+        let digits = terms.utf8.reversed().prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard let count = Int(String(decoding: digits.reversed(), as: UTF8.self)), count > 0, count <= 120 else { return 3 }
         return count
     }
 
@@ -114,6 +114,7 @@ enum PayloadJSON: Sendable, Equatable {
 
     var rendered: String {
         var output = ""
+        output.reserveCapacity(512)
         render(into: &output)
         return output
     }
@@ -123,35 +124,16 @@ enum PayloadJSON: Sendable, Equatable {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
-        case .string(let value): Self.renderString(value, into: &output)
+        case .string(let value): JSONText.appendString(value, to: &output)
         case .object(let members):
             output += "{"
             for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output += "," }
-                Self.renderString(member.key, into: &output)
+                JSONText.appendString(member.key, to: &output)
                 output += ":"
                 member.value.render(into: &output)
             }
             output += "}"
         }
-    }
-
-    /// RFC 8259 escaping: quotes, backslash and control characters.
-    static func renderString(_ value: String, into output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }

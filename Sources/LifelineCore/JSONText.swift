@@ -1,0 +1,58 @@
+/// Compact JSON text for strings, string lists and string maps, without Foundation: action
+/// payloads and the store's JSON columns are written on the single writer, where
+/// `JSONEncoder` costs more than the SQL.
+public enum JSONText {
+    /// A JSON string literal with RFC 8259 escaping (quotes, backslash, control characters).
+    public static func appendString(_ value: String, to output: inout String) {
+        output.append("\"")
+        // Most values (ids, codes, currencies) need no escaping: append them whole.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            output.append(value)
+        } else {
+            appendEscaped(value, to: &output)
+        }
+        output.append("\"")
+    }
+
+    /// `["a","b"]`
+    public static func array(_ values: [String]) -> String {
+        guard !values.isEmpty else { return "[]" }
+        var output = "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { output.append(",") }
+            appendString(value, to: &output)
+        }
+        output.append("]")
+        return output
+    }
+
+    /// `{"a":"b"}` with keys in ascending order, so equal maps give equal text.
+    public static func object(_ members: [String: String]) -> String {
+        guard !members.isEmpty else { return "{}" }
+        var output = "{"
+        for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { output.append(",") }
+            appendString(member.key, to: &output)
+            output.append(":")
+            appendString(member.value, to: &output)
+        }
+        output.append("}")
+        return output
+    }
+
+    private static func appendEscaped(_ value: String, to output: inout String) {
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+    }
+}
