@@ -30,17 +30,17 @@ struct ColumnReader {
         return try Self.decoder.decode(T.self, from: Data(text.utf8))
     }
 
-    /// Empty maps (most metadata and parameters) are read without `JSONDecoder`.
+    /// Maps of plain strings (metadata, parameters) are read without `JSONDecoder`.
     func json(_ column: String) throws -> [String: String] {
         let text: String = try value(column)
-        if text == "{}" { return [:] }
+        if let members = JSONText.stringMap(text) { return members }
         return try Self.decoder.decode([String: String].self, from: Data(text.utf8))
     }
 
-    /// Empty lists (cases without stress reasons) are read without `JSONDecoder`.
+    /// Lists of plain strings (invoice ids, stress reasons) are read without `JSONDecoder`.
     func json(_ column: String) throws -> [String] {
         let text: String = try value(column)
-        if text == "[]" { return [] }
+        if let values = JSONText.stringList(text) { return values }
         return try Self.decoder.decode([String].self, from: Data(text.utf8))
     }
 
