@@ -50,6 +50,8 @@ let package = Package(
             dependencies: [
                 "LifelineCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API under GRDB, to bind the writer's INSERT values without boxing them.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         /// The scale-out store: the same protocols on PostgreSQL (postgres-nio).

@@ -312,7 +312,7 @@ extension DeliveryRow {
     /// The same row as `insert(_:)`, through a cached statement; returns the new id.
     static func insert(provider: String, receivedAt: Int64, headersJSON: String, body: [UInt8], in db: Database) throws -> Int64 {
         // Raw bytes exactly as received, so a signature can be re-checked later.
-        try db.cachedStatement(sql: insertSQL).execute(arguments: [provider, receivedAt, headersJSON, Data(body)])
+        try db.execute(cachedSQL: insertSQL, values: [provider, receivedAt, headersJSON, Data(body)])
         return db.lastInsertedRowID
     }
 }
@@ -321,22 +321,22 @@ extension Database {
     /// The event row with its `normalized` column already encoded (see `EncodedDelivery`).
     func insertColumns(_ event: StoredEvent, normalizedJSON: String?) throws {
         let values = event.columnValues(normalizedJSON: normalizedJSON)
-        try cachedStatement(sql: StoredEvent.columnSQL.insert).execute(arguments: StatementArguments(values))
+        try execute(cachedSQL: StoredEvent.columnSQL.insert, values: values)
     }
 
     func insertColumns(_ record: some ColumnRecord) throws {
-        try cachedStatement(sql: type(of: record).columnSQL.insert).execute(arguments: StatementArguments(try record.columnValues()))
+        try execute(cachedSQL: type(of: record).columnSQL.insert, values: try record.columnValues())
     }
 
     /// `upsertColumns(_:)` with the snapshot's JSON given, when it was encoded before the writer.
     func upsertColumns(_ subscription: SubscriptionRecord, snapshotJSON: String) throws {
         guard let sql = SubscriptionRecord.columnSQL.upsert else { return try insertColumns(subscription) }
-        try cachedStatement(sql: sql).execute(arguments: StatementArguments(subscription.columnValues(snapshotJSON: snapshotJSON)))
+        try execute(cachedSQL: sql, values: subscription.columnValues(snapshotJSON: snapshotJSON))
     }
 
     /// Same effect as GRDB's `save` for a record keyed by `columnSQL`'s key.
     func upsertColumns(_ record: some ColumnRecord) throws {
         guard let sql = type(of: record).columnSQL.upsert else { return try insertColumns(record) }
-        try cachedStatement(sql: sql).execute(arguments: StatementArguments(try record.columnValues()))
+        try execute(cachedSQL: sql, values: try record.columnValues())
     }
 }

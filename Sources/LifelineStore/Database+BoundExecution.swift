@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// SQLite copies bound text and blobs, so the Swift buffers may go once the call returns.
+private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+extension Database {
+    /// Runs a cached INSERT / UPDATE with `values` bound straight to its parameters. GRDB's
+    /// `StatementArguments` boxes every value through generic code, which cost the single
+    /// writer more than executing the statement.
+    func execute(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws {
+        let statement = try cachedStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        // A statement GRDB last ran is already reset; a failed bind or step below resets too.
+        sqlite3_reset(handle)
+        guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(values.count) values for \(sqlite3_bind_parameter_count(handle)) parameters", sql: sql)
+        }
+        for (offset, value) in values.enumerated() {
+            let code = Self.bind(value?.databaseValue ?? .null, to: handle, at: CInt(offset + 1))
+            guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw failure(code, sql: sql, resetting: handle) }
+        sqlite3_reset(handle)
+    }
+
+    private static func bind(_ value: DatabaseValue, to handle: OpaquePointer, at index: CInt) -> CInt {
+        switch value.storage {
+        case .null:
+            return sqlite3_bind_null(handle, index)
+        case .int64(let number):
+            return sqlite3_bind_int64(handle, index, number)
+        case .double(let number):
+            return sqlite3_bind_double(handle, index, number)
+        case .string(let text):
+            var text = text
+            // Explicit length: text with a NUL inside is stored whole, and "" is not NULL.
+            return text.withUTF8 { bytes in
+                sqlite3_bind_text(handle, index, bytes.baseAddress ?? UnsafePointer(bitPattern: 1), CInt(bytes.count), transientDestructor)
+            }
+        case .blob(let data):
+            return data.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), CInt(bytes.count), transientDestructor)
+            }
+        }
+    }
+
+    /// The error SQLite reports for `code`, read before the reset that leaves the statement reusable.
+    private func failure(_ code: CInt, sql: String, resetting handle: OpaquePointer) -> DatabaseError {
+        let message = sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        sqlite3_reset(handle)
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+    }
+}
