@@ -1,5 +1,5 @@
-/// Compact JSON text for strings, string lists and string maps, without Foundation: action
-/// payloads and the store's JSON columns are written on the single writer, where
+/// Compact JSON text for strings, numbers, string lists and string maps, without Foundation:
+/// action payloads and the store's JSON columns are written for every webhook, where
 /// `JSONEncoder` costs more than the SQL.
 public enum JSONText {
     /// A JSON string literal with RFC 8259 escaping (quotes, backslash, control characters).
@@ -12,6 +12,38 @@ public enum JSONText {
             appendEscaped(value, to: &output)
         }
         output.append("\"")
+    }
+
+    /// A string literal escaped exactly as Foundation's `JSONEncoder` escapes it ("/" as "\/",
+    /// "\b" and "\f" by name), so hand-written text equals the encoder's byte for byte.
+    public static func appendFoundationString(_ value: String, to output: inout String) {
+        output.append("\"")
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/") }) {
+            output.append(value)
+        } else {
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "/": output.append("\\/")
+                case "\u{08}": output.append("\\b")
+                case "\u{0C}": output.append("\\f")
+                default: appendEscaped(scalar, to: &output)
+                }
+            }
+        }
+        output.append("\"")
+    }
+
+    /// JSON has no NaN or infinity; `JSONEncoder` throws on them too.
+    public struct NonFiniteNumber: Error, CustomStringConvertible {
+        public let value: Double
+        public var description: String { "\(value) cannot be written as JSON" }
+    }
+
+    /// A number as `JSONEncoder` writes it: Swift's shortest form, without a trailing ".0".
+    public static func number(_ value: Double) throws(NonFiniteNumber) -> String {
+        guard value.isFinite else { throw NonFiniteNumber(value: value) }
+        let text = value.description
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
     /// `["a","b"]`
@@ -41,18 +73,20 @@ public enum JSONText {
     }
 
     private static func appendEscaped(_ value: String, to output: inout String) {
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: output.unicodeScalars.append(scalar)
-            }
+        for scalar in value.unicodeScalars { appendEscaped(scalar, to: &output) }
+    }
+
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String) {
+        switch scalar {
+        case "\"": output.append("\\\"")
+        case "\\": output.append("\\\\")
+        case "\n": output.append("\\n")
+        case "\r": output.append("\\r")
+        case "\t": output.append("\\t")
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+        default: output.unicodeScalars.append(scalar)
         }
     }
 }

@@ -52,7 +52,7 @@ extension SubscriptionRecord: ColumnRecord {
     static let columnSQL = ColumnSQL(table: "subscriptions", columns: ["id", "customerID", "status", "currency", "mrr", "snapshot", "cancellationReason", "canceledAt", "lastEventAt"], key: "id")
 
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
-        columnValues(snapshotJSON: try ColumnJSON.text(snapshot))
+        columnValues(snapshotJSON: try snapshot.jsonText())
     }
 
     /// The row with `snapshot` already encoded (see `EncodedDelivery`).
@@ -236,7 +236,7 @@ extension StoredEvent: ColumnRecord {
     static let columnSQL = ColumnSQL(table: "events", columns: ["provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"])
 
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
-        columnValues(normalizedJSON: try normalized.map(ColumnJSON.text))
+        columnValues(normalizedJSON: try normalized.map { try $0.jsonText() })
     }
 
     /// The row with `normalized` already encoded (see `EncodedDelivery`).
@@ -301,8 +301,9 @@ struct EncodedDelivery: Sendable {
 
     init(_ delivery: IncomingDelivery) throws {
         headersJSON = ColumnJSON.text(delivery.headers)
-        normalizedJSON = try delivery.events.map { try $0.normalized.map(ColumnJSON.text) }
-        snapshotJSON = try delivery.events.map { try $0.normalized?.subscription.map(ColumnJSON.text) }
+        // Written by hand (`jsonText`), the same bytes `ColumnJSON.text` gives, several times faster.
+        normalizedJSON = try delivery.events.map { try $0.normalized.map { try $0.jsonText() } }
+        snapshotJSON = try delivery.events.map { try $0.normalized?.subscription.map { try $0.jsonText() } }
     }
 }
 
