@@ -76,12 +76,15 @@ struct JSONTreeParser {
 
     mutating func object() throws(JSONSyntaxError) -> StripeJSON {
         try enter()
-        var fields: [String: StripeJSON] = [:]
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(fields)
+            return .object([:])
         }
+        // Members are gathered first and the dictionary is sized once: growing it key by key
+        // rehashed a Stripe object (30 to 70 keys) six times.
+        var members: [(key: String, value: StripeJSON)] = []
+        members.reserveCapacity(16)
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw JSONSyntaxError("expected a quoted key", at: index)
@@ -90,11 +93,7 @@ struct JSONTreeParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            let value = try self.value()
-            // Parsers disagree on which of two equal keys wins, so neither does.
-            guard fields.updateValue(value, forKey: key) == nil else {
-                throw JSONSyntaxError(structure: "duplicate key \"\(key.prefix(64))\" in a JSON object")
-            }
+            members.append((key, try self.value()))
             skipWhitespace()
             guard index < bytes.count else { throw JSONSyntaxError("unterminated object", at: index) }
             if bytes[index] == UInt8(ascii: ",") {
@@ -104,6 +103,13 @@ struct JSONTreeParser {
             }
             try expect(UInt8(ascii: "}"))
             depth -= 1
+            var fields = [String: StripeJSON](minimumCapacity: members.count)
+            for (key, value) in members {
+                // Parsers disagree on which of two equal keys wins, so neither does.
+                guard fields.updateValue(value, forKey: key) == nil else {
+                    throw JSONSyntaxError(structure: "duplicate key \"\(key.prefix(64))\" in a JSON object")
+                }
+            }
             return .object(fields)
         }
     }
