@@ -30,6 +30,8 @@ extension Bench {
 
         /// The bare endpoint: answers 204 without touching the body, signature or store.
         static let barePath = "/bench/bare"
+        /// Bench-only: the server process's CPU seconds so far, read by the load process around each run.
+        static let cpuPath = "/bench/cpu"
         /// Bench-only signing secret; the load process signs with it, the server checks it.
         static let secret = "whsec_bench_ingest_secret"
 
@@ -56,7 +58,10 @@ extension Bench {
             let idleMiB = ProcessMemory.currentMiB
             let report = try await BenchServer.run(
                 configuration: configuration, dependencies: dependencies,
-                extraRoutes: { router in router.post(RouterPath(Self.barePath)) { _, _ in Response(status: .noContent) } }
+                extraRoutes: { router in
+                    router.post(RouterPath(Self.barePath)) { _, _ in Response(status: .noContent) }
+                    router.get(RouterPath(Self.cpuPath)) { _, _ in String(ProcessCPU.seconds) }
+                }
             ) { baseURL in
                 try await runLoadProcess(baseURL: baseURL, output: directory.appendingPathComponent("load.json"))
             }
@@ -84,7 +89,7 @@ extension Bench {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             process.arguments = [
-                "bench", "load", "--url", baseURL, "--bare-path", Self.barePath, "--events", "\(events)",
+                "bench", "load", "--url", baseURL, "--bare-path", Self.barePath, "--cpu-path", Self.cpuPath, "--events", "\(events)",
                 "--connections", "\(connections)", "--customers", "\(customers)", "--secret", Self.secret,
                 "--webhooks", webhooks, "--output", output.path,
             ]

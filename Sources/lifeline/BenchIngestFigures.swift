@@ -30,6 +30,7 @@ struct BenchIngestFigures {
                    statistics.transactions, statistics.writes, statistics.averageBatch, statistics.largestBatch),
             String(format: "server peak RSS (VmHWM): %.1f MiB (%.1f MiB before the load); load process peak: %.1f MiB for a %.1f MiB corpus",
                    peak, serverIdleMiB ?? .nan, report.generatorPeakMiB ?? .nan, Double(report.corpusBytes) / 1_048_576),
+            cpuLine,
             "store check: \(report.webhooks.acknowledged) acknowledged, \(storedEvents) events in the store, \(missing) acknowledged but missing",
         ]
         let webhooks = report.webhooks
@@ -40,6 +41,21 @@ struct BenchIngestFigures {
             Self.target("RSS < 200 MB", peak * 1_048_576 < 200_000_000),
         ].joined(separator: ", "))
         return lines.joined(separator: "\n")
+    }
+
+    /// CPU per request of each side, and how busy the machine's cores were: figures that hold
+    /// when other tenants of the host make the throughput vary.
+    var cpuLine: String {
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let runs = [report.bare, report.webhooks].map { run -> String in
+            guard let server = run.serverCPUSeconds, let generator = run.generatorCPUSeconds, run.requests > 0, run.seconds > 0 else {
+                return "\(run.label) n/a"
+            }
+            let perRequest = { (seconds: Double) in seconds * 1e6 / Double(run.requests) }
+            return String(format: "%@ server %.0f + load generator %.0f µs (cores %.0f %% busy)", run.label,
+                          perRequest(server), perRequest(generator), 100 * (server + generator) / (run.seconds * cores))
+        }
+        return "CPU per request: " + runs.joined(separator: "; ")
     }
 
     static func ms(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -25,6 +25,7 @@ extension Bench {
 
         @Option var url: String
         @Option var barePath: String
+        @Option var cpuPath: String
         @Option var events: Int
         @Option var connections: Int
         @Option var customers: Int
@@ -43,11 +44,13 @@ extension Bench {
             let client = LoadGenerator.client(connections: connections)
             let generator = LoadGenerator(client: client, connections: connections)
             await generator.warmUp(url: "\(url)/health")
-            let bare = await generator.run(label: "bare 204", requests: requests(path: barePath, corpus: corpus, bodies: bodies))
+            let bare = await measuringCPU(generator) {
+                await generator.run(label: "bare 204", requests: requests(path: barePath, corpus: corpus, bodies: bodies))
+            }
             print("load: bare endpoint done in \(String(format: "%.2f", bare.seconds)) s")
             let webhookRequests = requests(path: "/webhooks/stripe", corpus: corpus, bodies: bodies)
             await generator.warmUp(url: "\(url)/health")
-            let stored = await generator.run(label: "webhooks", requests: webhookRequests)
+            let stored = await measuringCPU(generator) { await generator.run(label: "webhooks", requests: webhookRequests) }
             print("load: webhooks done in \(String(format: "%.2f", stored.seconds)) s")
             try await client.shutdown()
 
@@ -56,6 +59,18 @@ extension Bench {
                 corpusBytes: corpusBytes, generatorPeakMiB: ProcessMemory.peakMiB
             )
             try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: output))
+        }
+
+        /// Runs `body` and adds the CPU time the server and this process spent meanwhile.
+        func measuringCPU(_ generator: LoadGenerator, _ body: () async -> LoadResult) async -> LoadResult {
+            let serverBefore = await generator.serverCPUSeconds(url: "\(url)\(cpuPath)")
+            let generatorBefore = ProcessCPU.seconds
+            var result = await body()
+            result.generatorCPUSeconds = ProcessCPU.seconds - generatorBefore
+            if let serverBefore, let serverAfter = await generator.serverCPUSeconds(url: "\(url)\(cpuPath)") {
+                result.serverCPUSeconds = serverAfter - serverBefore
+            }
+            return result
         }
 
         /// The same bytes and signature for both targets, so only the server's work differs.

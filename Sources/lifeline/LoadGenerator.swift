@@ -16,6 +16,9 @@ struct LoadResult: Codable, Sendable {
     var seconds: Double
     /// Per-request latency in microseconds, from sending the request to the last body byte.
     var latency: Histogram<UInt64>
+    /// CPU seconds (user + system, all threads) the server and the load generator spent during the run.
+    var serverCPUSeconds: Double?
+    var generatorCPUSeconds: Double?
 
     var perSecond: Double { seconds > 0 ? Double(acknowledged) / seconds : 0 }
 
@@ -37,6 +40,14 @@ struct LoadGenerator {
     }
 
     /// Opens the connections before timing: `connections` requests at once, a few times.
+    /// The server's CPU seconds so far, from the bench-only endpoint; nil if it does not answer.
+    func serverCPUSeconds(url: String) async -> Double? {
+        guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30)),
+              let body = try? await response.body.collect(upTo: 1 << 10)
+        else { return nil }
+        return Double(String(buffer: body))
+    }
+
     func warmUp(url: String) async {
         let request = HTTPClientRequest(url: url)
         for _ in 0..<3 {
