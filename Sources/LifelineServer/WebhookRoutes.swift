@@ -15,10 +15,12 @@ struct WebhookRoutes {
         }
     }
 
-    struct Acknowledgement: Encodable {
-        let stored: [String]
-        let duplicates: [String]
-        let ignored: [String]
+    /// `{"duplicates":[…],"ignored":[…],"stored":[…]}`, written without `JSONEncoder`: every
+    /// webhook gets one.
+    static func acknowledgement(_ result: IngestResult) -> Response {
+        let text = "{\"duplicates\":\(JSONText.array(result.duplicates)),\"ignored\":\(JSONText.array(result.ignored)),"
+            + "\"stored\":\(JSONText.array(result.stored))}"
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func handle(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -49,6 +51,6 @@ struct WebhookRoutes {
                 throw APIError(.serviceUnavailable, "store_unavailable", "the event could not be stored; retry later")
             }
         }
-        return try JSONResponse.make(.ok, Acknowledgement(stored: result.stored, duplicates: result.duplicates, ignored: result.ignored))
+        return Self.acknowledgement(result)
     }
 }
