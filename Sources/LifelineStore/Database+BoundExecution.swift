@@ -2,6 +2,11 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
+/// A record that reads itself from columns by name (see `ColumnReading`).
+protocol ColumnDecodable {
+    init(reading read: some ColumnReading) throws
+}
+
 /// SQLite copies bound text and blobs, so the Swift buffers may go once the call returns.
 private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -10,6 +15,47 @@ extension Database {
     /// `StatementArguments` boxes every value through generic code, which cost the single
     /// writer more than executing the statement.
     func execute(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws {
+        let handle = try bound(cachedSQL: sql, values: values)
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw failure(code, sql: sql, resetting: handle) }
+        sqlite3_reset(handle)
+    }
+
+    /// The rows of a cached SELECT, each decoded by `row` while the statement stands on it.
+    func fetchAll<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], row: (SQLiteStatement) throws -> T) throws -> [T] {
+        let handle = try bound(cachedSQL: sql, values: values)
+        defer { sqlite3_reset(handle) }
+        var rows: [T] = []
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return rows }
+            guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
+            rows.append(try row(handle))
+        }
+    }
+
+    /// The first row of a cached SELECT, decoded by `row`; nil when there is none.
+    func fetchFirst<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], row: (SQLiteStatement) throws -> T?) throws -> T? {
+        let handle = try bound(cachedSQL: sql, values: values)
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_DONE { return nil }
+        guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
+        return try row(handle)
+    }
+
+    /// Records of the table `R.columnSQL` describes, read by position: `sql` must select
+    /// `R.columnSQL.selection`.
+    func fetchAll<R: ColumnRecord & ColumnDecodable>(_ type: R.Type, cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws -> [R] {
+        try fetchAll(cachedSQL: sql, values: values) { try R(reading: StatementColumns(statement: $0, sql: R.columnSQL)) }
+    }
+
+    func fetchFirst<R: ColumnRecord & ColumnDecodable>(_ type: R.Type, cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws -> R? {
+        try fetchFirst(cachedSQL: sql, values: values) { try R(reading: StatementColumns(statement: $0, sql: R.columnSQL)) }
+    }
+
+    /// The cached statement, reset, with `values` bound.
+    private func bound(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws -> SQLiteStatement {
         let statement = try cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
         // A statement GRDB last ran is already reset; a failed bind or step below resets too.
@@ -21,9 +67,7 @@ extension Database {
             let code = Self.bind(value?.databaseValue ?? .null, to: handle, at: CInt(offset + 1))
             guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
         }
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else { throw failure(code, sql: sql, resetting: handle) }
-        sqlite3_reset(handle)
+        return handle
     }
 
     private static func bind(_ value: DatabaseValue, to handle: OpaquePointer, at index: CInt) -> CInt {

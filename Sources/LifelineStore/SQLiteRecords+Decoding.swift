@@ -3,45 +3,68 @@ import GRDB
 import LifelineCore
 
 // Hand-written row decoding for the records ingest reads back per webhook: the same values as
-// their `Codable` decoding, without GRDB's generic `Decodable` path.
+// their `Codable` decoding, without GRDB's generic `Decodable` path. Each record reads its columns
+// by name from either a GRDB row or, on the writer, straight from the statement by position.
 
-/// Reads one column of a row, failing like `Codable` would on a bad value.
-struct ColumnReader {
+/// Reads a record's columns by name, failing like `Codable` would on a bad value.
+protocol ColumnReading {
+    var table: String { get }
+    func optional<T: DatabaseValueConvertible & StatementColumnConvertible>(_ column: String) -> T?
+}
+
+/// A row GRDB fetched (any column order, e.g. `SELECT *`), read by column name.
+struct RowColumns: ColumnReading {
     let row: Row
     let table: String
 
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dataDecodingStrategy = .base64
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        decoder.nonConformingFloatDecodingStrategy = .throw
-        return decoder
-    }()
+    func optional<T: DatabaseValueConvertible & StatementColumnConvertible>(_ column: String) -> T? { row[column] }
+}
 
-    func value<T: DatabaseValueConvertible>(_ column: String) throws -> T {
-        guard let value: T = row[column] else { throw RecordDecodingError("\(table).\(column) is NULL") }
+/// The current row of a statement that selected `ColumnSQL.selection`, read by position straight
+/// from SQLite: no row copy and no column-name search, for the loads of every webhook.
+struct StatementColumns: ColumnReading {
+    let statement: SQLiteStatement
+    let sql: ColumnSQL
+
+    var table: String { sql.table }
+
+    func optional<T: DatabaseValueConvertible & StatementColumnConvertible>(_ column: String) -> T? {
+        guard let index = sql.positions[column] else { preconditionFailure("\(table).\(column) is not in the selection") }
+        return T.fromStatement(statement, atUncheckedIndex: index)
+    }
+}
+
+private let columnDecoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.dataDecodingStrategy = .base64
+    decoder.dateDecodingStrategy = .millisecondsSince1970
+    decoder.nonConformingFloatDecodingStrategy = .throw
+    return decoder
+}()
+
+extension ColumnReading {
+    func value<T: DatabaseValueConvertible & StatementColumnConvertible>(_ column: String) throws -> T {
+        guard let value: T = optional(column) else { throw RecordDecodingError("\(table).\(column) is NULL") }
         return value
     }
 
-    func optional<T: DatabaseValueConvertible>(_ column: String) -> T? { row[column] }
-
     func json<T: Decodable>(_ column: String) throws -> T {
         let text: String = try value(column)
-        return try Self.decoder.decode(T.self, from: Data(text.utf8))
+        return try columnDecoder.decode(T.self, from: Data(text.utf8))
     }
 
     /// Maps of plain strings (metadata, parameters) are read without `JSONDecoder`.
     func json(_ column: String) throws -> [String: String] {
         let text: String = try value(column)
         if let members = JSONText.stringMap(text) { return members }
-        return try Self.decoder.decode([String: String].self, from: Data(text.utf8))
+        return try columnDecoder.decode([String: String].self, from: Data(text.utf8))
     }
 
     /// Lists of plain strings (invoice ids, stress reasons) are read without `JSONDecoder`.
     func json(_ column: String) throws -> [String] {
         let text: String = try value(column)
         if let values = JSONText.stringList(text) { return values }
-        return try Self.decoder.decode([String].self, from: Data(text.utf8))
+        return try columnDecoder.decode([String].self, from: Data(text.utf8))
     }
 
     func raw<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
@@ -51,7 +74,7 @@ struct ColumnReader {
     }
 
     func optionalRaw<T: RawRepresentable>(_ column: String) throws -> T? where T.RawValue == String {
-        guard let text: String = row[column] else { return nil }
+        guard let text: String = optional(column) else { return nil }
         guard let value = T(rawValue: text) else { throw RecordDecodingError("\(table).\(column) holds unknown \(text)") }
         return value
     }
@@ -62,9 +85,12 @@ struct RecordDecodingError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension CustomerRecord {
+extension CustomerRecord: ColumnDecodable {
     public init(row: Row) throws {
-        let read = ColumnReader(row: row, table: "customers")
+        try self.init(reading: RowColumns(row: row, table: "customers"))
+    }
+
+    init(reading read: some ColumnReading) throws {
         self.init(
             id: try read.value("id"), email: read.optional("email"), name: read.optional("name"),
             metadata: try read.json("metadata"), segment: read.optional("segment"), firstSeenAt: try read.value("firstSeenAt"),
@@ -73,9 +99,12 @@ extension CustomerRecord {
     }
 }
 
-extension SubscriptionRecord {
+extension SubscriptionRecord: ColumnDecodable {
     public init(row: Row) throws {
-        let read = ColumnReader(row: row, table: "subscriptions")
+        try self.init(reading: RowColumns(row: row, table: "subscriptions"))
+    }
+
+    init(reading read: some ColumnReading) throws {
         self.init(
             id: try read.value("id"), customerID: try read.value("customerID"), status: try read.raw("status"),
             currency: try read.value("currency"), mrr: try read.value("mrr"), snapshot: try read.json("snapshot"),
@@ -85,9 +114,12 @@ extension SubscriptionRecord {
     }
 }
 
-extension InvoiceRecord {
+extension InvoiceRecord: ColumnDecodable {
     public init(row: Row) throws {
-        let read = ColumnReader(row: row, table: "invoices")
+        try self.init(reading: RowColumns(row: row, table: "invoices"))
+    }
+
+    init(reading read: some ColumnReading) throws {
         self.init(
             id: try read.value("id"), customerID: try read.value("customerID"), subscriptionID: read.optional("subscriptionID"),
             currency: try read.value("currency"), amountDue: try read.value("amountDue"), amountPaid: try read.value("amountPaid"),
@@ -98,9 +130,12 @@ extension InvoiceRecord {
     }
 }
 
-extension PaymentFailureRecord {
+extension PaymentFailureRecord: ColumnDecodable {
     public init(row: Row) throws {
-        let read = ColumnReader(row: row, table: "paymentFailures")
+        try self.init(reading: RowColumns(row: row, table: "paymentFailures"))
+    }
+
+    init(reading read: some ColumnReading) throws {
         self.init(
             id: try read.value("id"), customerID: try read.value("customerID"), invoiceID: read.optional("invoiceID"),
             subscriptionID: read.optional("subscriptionID"), paymentID: read.optional("paymentID"), amount: try read.value("amount"),
@@ -113,9 +148,12 @@ extension PaymentFailureRecord {
     }
 }
 
-extension RecoveryCase {
+extension RecoveryCase: ColumnDecodable {
     public init(row: Row) throws {
-        let read = ColumnReader(row: row, table: "cases")
+        try self.init(reading: RowColumns(row: row, table: "cases"))
+    }
+
+    init(reading read: some ColumnReading) throws {
         self.init(
             id: try read.value("id"), customerID: try read.value("customerID"), currency: try read.value("currency"),
             status: try read.raw("status"), category: try read.raw("category"), mrrAtRisk: try read.value("mrrAtRisk"),
@@ -128,9 +166,12 @@ extension RecoveryCase {
     }
 }
 
-extension RecoveryAction {
+extension RecoveryAction: ColumnDecodable {
     public init(row: Row) throws {
-        let read = ColumnReader(row: row, table: "actions")
+        try self.init(reading: RowColumns(row: row, table: "actions"))
+    }
+
+    init(reading read: some ColumnReading) throws {
         self.init(
             id: try read.value("id"), caseID: try read.value("caseID"), customerID: try read.value("customerID"),
             invoiceID: read.optional("invoiceID"), kind: try read.raw("kind"), target: read.optional("target"),

@@ -274,14 +274,22 @@ extension ColumnRecord {
 
 /// The statements of one table, as text for `Database.cachedStatement(sql:)`.
 struct ColumnSQL: Sendable {
+    let table: String
     let columns: [String]
+    /// The columns as a SELECT list, in this order, for reading rows by position.
+    let selection: String
+    /// Each column's position in `selection`.
+    let positions: [String: Int32]
     let insert: String
     /// Insert, or update every column of the row with the same key: GRDB's `save` in one statement.
     let upsert: String?
 
     init(table: String, columns: [String], key: String? = nil) {
+        self.table = table
         self.columns = columns
         let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        selection = names
+        positions = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, Int32($0.offset)) })
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         insert = "INSERT INTO \"\(table)\" (\(names)) VALUES (\(marks))"
         upsert = key.map { key in

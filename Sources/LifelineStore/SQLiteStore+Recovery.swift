@@ -19,31 +19,22 @@ extension SQLiteStore {
 
     static func loadRecoveryState(for event: BillingEvent, ledger: LedgerChanges, in db: Database) throws -> RecoveryState {
         let customerID = event.customer.id
-        let running = try RecoveryCase.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"),
-            arguments: [customerID]
-        )
+        let running = try db.fetchAll(RecoveryCase.self, cachedSQL: LoadSQL.runningCases, values: [customerID])
         let readsHistory = RecoveryReducer.readsHistory(event.type)
         guard RecoveryReducer.readsState(event.type, hasRunningCases: !running.isEmpty) else {
             return RecoveryState(customer: ledger.customer, runningCases: [], caseActions: [], pastFailures: [], invoices: [], customerMRR: 0, paydays: [])
         }
         var actions: [RecoveryAction] = []
         for recoveryCase in running {
-            actions += try RecoveryAction.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM actions WHERE caseID = ? ORDER BY createdAt, id"), arguments: [recoveryCase.id])
+            actions += try db.fetchAll(RecoveryAction.self, cachedSQL: LoadSQL.caseActions, values: [recoveryCase.id])
         }
-        let failures = readsHistory ? try PaymentFailureRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT 50"), arguments: [customerID]
-        ) : []
-        let invoices = try InvoiceRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT 50"), arguments: [customerID]
-        )
+        let failures = readsHistory ? try db.fetchAll(PaymentFailureRecord.self, cachedSQL: LoadSQL.recentFailures, values: [customerID]) : []
+        let invoices = try db.fetchAll(InvoiceRecord.self, cachedSQL: LoadSQL.recentInvoices, values: [customerID])
         var mrr: Int64 = 0
         if readsHistory, let currency = event.currency {
-            mrr = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"),
-                arguments: [customerID, currency]
-            ) ?? 0
+            mrr = try db.fetchFirst(cachedSQL: LoadSQL.customerMRR, values: [customerID, currency]) {
+                Int64.fromStatement($0, atUncheckedIndex: 0)
+            } ?? 0
         }
         let paydays = PaydayScheduler.paydays(of: invoices)
         return RecoveryState(

@@ -69,10 +69,9 @@ public final class SQLiteStore: LifelineStore {
         var fresh: [Int] = []
         var seenInBody = Set<String>()
         for (index, event) in delivery.events.enumerated() {
-            let exists = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM events WHERE provider = ? AND eventID = ?)"),
-                arguments: [provider, event.id]
-            ) ?? false
+            let exists = try db.fetchFirst(cachedSQL: LoadSQL.eventExists, values: [provider, event.id]) {
+                Bool.fromStatement($0, atUncheckedIndex: 0)
+            } ?? false
             if exists || !seenInBody.insert(event.id).inserted {
                 result.duplicates.append(event.id)
             } else {
@@ -136,42 +135,50 @@ public final class SQLiteStore: LifelineStore {
 
     static func loadState(for event: BillingEvent, in db: Database) throws -> LedgerState {
         var state = LedgerState()
-        // Cached statements: compiled once per connection, not once per webhook.
-        state.customer = try CustomerRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [event.customer.id]
-        )
+        // Cached statements, values bound and rows read by position (see `StatementColumns`).
+        state.customer = try db.fetchFirst(CustomerRecord.self, cachedSQL: LoadSQL.customer, values: [event.customer.id])
         if let id = event.subscriptionID, LedgerReducer.subscriptionTypes.contains(event.type) {
-            state.subscription = try SubscriptionRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE id = ?"), arguments: [id]
-            )
+            state.subscription = try db.fetchFirst(SubscriptionRecord.self, cachedSQL: LoadSQL.subscription, values: [id])
         }
         if let id = event.invoiceID {
-            state.invoice = try InvoiceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoices WHERE id = ?"), arguments: [id])
+            state.invoice = try db.fetchFirst(InvoiceRecord.self, cachedSQL: LoadSQL.invoice, values: [id])
         }
         if event.type == .paymentFailed || event.type == .paymentChargedBack {
             if let paymentID = event.payment?.id {
-                state.relatedFailure = try PaymentFailureRecord.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE paymentID = ? ORDER BY occurredAt DESC LIMIT 1"),
-                    arguments: [paymentID]
-                )
+                state.relatedFailure = try db.fetchFirst(PaymentFailureRecord.self, cachedSQL: LoadSQL.latestFailureOfPayment, values: [paymentID])
             }
             if state.relatedFailure == nil, let invoiceID = event.invoiceID {
-                state.relatedFailure = try PaymentFailureRecord.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM paymentFailures WHERE invoiceID = ? ORDER BY occurredAt DESC LIMIT 1"),
-                    arguments: [invoiceID]
-                )
+                state.relatedFailure = try db.fetchFirst(PaymentFailureRecord.self, cachedSQL: LoadSQL.latestFailureOfInvoice, values: [invoiceID])
             }
         }
         if let currency = event.subscription?.currency {
-            state.customerMRR = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"),
-                arguments: [event.customer.id, currency]
-            ) ?? 0
-            state.customerEverHadMRR = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM mrrMovements WHERE customerID = ? AND currency = ?)"),
-                arguments: [event.customer.id, currency]
-            ) ?? false
+            state.customerMRR = try db.fetchFirst(cachedSQL: LoadSQL.customerMRR, values: [event.customer.id, currency]) {
+                Int64.fromStatement($0, atUncheckedIndex: 0)
+            } ?? 0
+            state.customerEverHadMRR = try db.fetchFirst(cachedSQL: LoadSQL.customerHadMRR, values: [event.customer.id, currency]) {
+                Bool.fromStatement($0, atUncheckedIndex: 0)
+            } ?? false
         }
         return state
     }
+}
+
+/// The writer's per-webhook reads, each selecting its table's `ColumnSQL.selection`.
+enum LoadSQL {
+    static let customer = "SELECT \(CustomerRecord.columnSQL.selection) FROM customers WHERE id = ?"
+    static let subscription = "SELECT \(SubscriptionRecord.columnSQL.selection) FROM subscriptions WHERE id = ?"
+    static let invoice = "SELECT \(InvoiceRecord.columnSQL.selection) FROM invoices WHERE id = ?"
+    static let latestFailureOfPayment =
+        "SELECT \(PaymentFailureRecord.columnSQL.selection) FROM paymentFailures WHERE paymentID = ? ORDER BY occurredAt DESC LIMIT 1"
+    static let latestFailureOfInvoice =
+        "SELECT \(PaymentFailureRecord.columnSQL.selection) FROM paymentFailures WHERE invoiceID = ? ORDER BY occurredAt DESC LIMIT 1"
+    static let customerMRR = "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"
+    static let customerHadMRR = "SELECT EXISTS(SELECT 1 FROM mrrMovements WHERE customerID = ? AND currency = ?)"
+    static let runningCases =
+        "SELECT \(RecoveryCase.columnSQL.selection) FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"
+    static let caseActions = "SELECT \(RecoveryAction.columnSQL.selection) FROM actions WHERE caseID = ? ORDER BY createdAt, id"
+    static let recentFailures =
+        "SELECT \(PaymentFailureRecord.columnSQL.selection) FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT 50"
+    static let recentInvoices = "SELECT \(InvoiceRecord.columnSQL.selection) FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT 50"
+    static let eventExists = "SELECT EXISTS(SELECT 1 FROM events WHERE provider = ? AND eventID = ?)"
 }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import HummingbirdTesting
+import LifelineCore
 @testable import LifelineStore
 import Testing
 
@@ -63,5 +65,31 @@ struct BoundExecutionTests {
         }
         let texts = try queue.read { db in try String.fetchAll(db, sql: "SELECT text FROM sample ORDER BY id") }
         #expect(texts == ["first", "second"])
+    }
+
+    @Test("records the writer reads by position equal GRDB's reading of the same rows by name")
+    func positionalReadingMatchesGRDB() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.run { client in
+            for sample in try ServerFixture.samples("demo") {
+                let response = try await client.postWebhook(.standard, body: sample.body)
+                #expect(response.status == .ok, "\(sample.name)")
+            }
+        }
+        try await fixture.store.pool.read { db in
+            func expectSame<R: ColumnRecord & ColumnDecodable & FetchableRecord & Equatable>(_ type: R.Type, atLeast minimum: Int) throws {
+                let table = R.columnSQL.table
+                let byPosition = try db.fetchAll(R.self, cachedSQL: "SELECT \(R.columnSQL.selection) FROM \(table) ORDER BY id", values: [])
+                let byName = try R.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id")
+                #expect(byPosition == byName, "\(table)")
+                #expect(byName.count >= minimum, "\(table)")
+            }
+            try expectSame(CustomerRecord.self, atLeast: 3)
+            try expectSame(SubscriptionRecord.self, atLeast: 3)
+            try expectSame(InvoiceRecord.self, atLeast: 3)
+            try expectSame(PaymentFailureRecord.self, atLeast: 3)
+            try expectSame(RecoveryCase.self, atLeast: 3)
+            try expectSame(RecoveryAction.self, atLeast: 3)
+        }
     }
 }
