@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A record that reads itself from columns by name (see `ColumnReading`).
-protocol ColumnDecodable {
-    init(reading read: some ColumnReading) throws
-}
-
 /// SQLite copies bound text and blobs, so the Swift buffers may go once the call returns.
 private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -21,17 +16,23 @@ extension Database {
         sqlite3_reset(handle)
     }
 
-    /// The rows of a cached SELECT, each decoded by `row` while the statement stands on it.
-    func fetchAll<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], row: (SQLiteStatement) throws -> T) throws -> [T] {
+    /// Calls `body` on each row of a cached SELECT while the statement stands on it.
+    func forEachRow(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], _ body: (SQLiteStatement) throws -> Void) throws {
         let handle = try bound(cachedSQL: sql, values: values)
         defer { sqlite3_reset(handle) }
-        var rows: [T] = []
         while true {
             let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return rows }
+            if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
-            rows.append(try row(handle))
+            try body(handle)
         }
+    }
+
+    /// The rows of a cached SELECT, each decoded by `row` while the statement stands on it.
+    func fetchAll<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], row: (SQLiteStatement) throws -> T) throws -> [T] {
+        var rows: [T] = []
+        try forEachRow(cachedSQL: sql, values: values) { rows.append(try row($0)) }
+        return rows
     }
 
     /// The first row of a cached SELECT, decoded by `row`; nil when there is none.
@@ -80,13 +81,15 @@ extension Database {
             return sqlite3_bind_double(handle, index, number)
         case .string(let text):
             var text = text
-            // Explicit length: text with a NUL inside is stored whole, and "" is not NULL.
+            // Explicit length, so text with a NUL inside is stored whole.
             return text.withUTF8 { bytes in
-                sqlite3_bind_text(handle, index, bytes.baseAddress ?? UnsafePointer(bitPattern: 1), CInt(bytes.count), transientDestructor)
+                guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transientDestructor) }
+                return sqlite3_bind_text(handle, index, start, CInt(bytes.count), transientDestructor)
             }
         case .blob(let data):
             return data.withUnsafeBytes { bytes in
-                sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), CInt(bytes.count), transientDestructor)
+                guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
+                return sqlite3_bind_blob(handle, index, start, CInt(bytes.count), transientDestructor)
             }
         }
     }

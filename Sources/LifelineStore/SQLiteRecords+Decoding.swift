@@ -12,6 +12,11 @@ protocol ColumnReading {
     func optional<T: DatabaseValueConvertible & StatementColumnConvertible>(_ column: String) -> T?
 }
 
+/// A record that reads itself from columns by name, from either kind of `ColumnReading`.
+protocol ColumnDecodable {
+    init(reading read: some ColumnReading) throws
+}
+
 /// A row GRDB fetched (any column order, e.g. `SELECT *`), read by column name.
 struct RowColumns: ColumnReading {
     let row: Row
