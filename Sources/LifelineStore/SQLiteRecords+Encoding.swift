@@ -232,6 +232,28 @@ extension TimelineEntry: ColumnRecord {
     }
 }
 
+extension DeliveryAttempt: ColumnRecord {
+    static let columnSQL = ColumnSQL(
+        table: "deliveryAttempts", columns: ["actionID", "attempt", "startedAt", "latencyMilliseconds", "httpStatus", "outcome", "error"]
+    )
+
+    func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+        [
+            actionID,
+            attempt,
+            startedAt,
+            latencyMilliseconds,
+            httpStatus,
+            outcome.rawValue,
+            error,
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try encodeColumns(to: &container)
+    }
+}
+
 extension StoredEvent: ColumnRecord {
     static let columnSQL = ColumnSQL(table: "events", columns: ["provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"])
 
