@@ -5,6 +5,12 @@
 
 extension BillingEvent {
     public func jsonText() throws(JSONText.NonFiniteNumber) -> String {
+        try jsonText(subscriptionJSON: subscription?.jsonText())
+    }
+
+    /// The same text, given `subscription?.jsonText()` already written (the store keeps it as a
+    /// column too, so it is written once).
+    public func jsonText(subscriptionJSON: String?) throws(JSONText.NonFiniteNumber) -> String {
         var members = JSONMembers()
         members.raw("customer", customer.jsonText())
         if let dispute { members.raw("dispute", dispute.jsonText()) }
@@ -12,7 +18,7 @@ extension BillingEvent {
         if let invoice { members.raw("invoice", invoice.jsonText()) }
         members.int("occurred_at", occurredAt)
         if let payment { members.raw("payment", payment.jsonText()) }
-        if let subscription { members.raw("subscription", try subscription.jsonText()) }
+        if let subscriptionJSON { members.raw("subscription", subscriptionJSON) }
         members.string("type", type.rawValue)
         return members.closed
     }

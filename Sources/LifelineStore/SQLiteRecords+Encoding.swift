@@ -331,9 +331,12 @@ struct EncodedDelivery: Sendable {
 
     init(_ delivery: IncomingDelivery) throws {
         headersJSON = ColumnJSON.text(delivery.headers)
-        // Written by hand (`jsonText`), the same bytes `ColumnJSON.text` gives, several times faster.
-        normalizedJSON = try delivery.events.map { try $0.normalized.map { try $0.jsonText() } }
-        snapshotJSON = try delivery.events.map { try $0.normalized?.subscription.map { try $0.jsonText() } }
+        // Written by hand (`jsonText`), the same bytes `ColumnJSON.text` gives, several times
+        // faster; the subscription is written once and used in both columns.
+        snapshotJSON = try delivery.events.map { try $0.normalized?.subscription?.jsonText() }
+        normalizedJSON = try zip(delivery.events, snapshotJSON).map { event, snapshot in
+            try event.normalized?.jsonText(subscriptionJSON: snapshot)
+        }
     }
 }
 
