@@ -29,6 +29,9 @@ extension LifelineConfiguration {
         outbox.backoff_base_seconds: \(recovery.backoffBaseSeconds)
         outbox.backoff_max_seconds: \(recovery.backoffMaxSeconds)
         outbox.request_timeout_seconds: \(recovery.requestTimeoutSeconds)
+        outbox.batch_size: \(recovery.batchSize)
+        outbox.poll_interval_ms: \(recovery.pollIntervalMilliseconds)
+        outbox.lease_seconds: \(recovery.effectiveLeaseSeconds)\(recovery.leaseSeconds == nil ? " (not set: the longer of 60 and request_timeout_seconds + 30)" : "")
         """ + partners.keys.sorted().map { name in
             "\npartners.\(name).url: \(partners[name]!.url)\npartners.\(name).secret: [redacted]"
         }.joined()

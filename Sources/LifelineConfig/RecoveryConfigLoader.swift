@@ -13,10 +13,17 @@ public struct RecoverySettings: Sendable, Equatable {
     public var backoffMaxSeconds: Int
     /// Per outbound HTTP call.
     public var requestTimeoutSeconds: Int
+    /// Actions one dispatcher claims and delivers at once.
+    public var batchSize: Int
+    /// Pause between polls when the last one found less than a full batch.
+    public var pollIntervalMilliseconds: Int
+    /// How long a claim keeps other instances off an action; nil: `defaultLeaseSeconds`.
+    public var leaseSeconds: Int?
 
     public init(
         weights: StressWeights = StressWeights(), playbook: Playbook = .default, maxAttempts: Int = 8,
-        backoffBaseSeconds: Int = 30, backoffMaxSeconds: Int = 3_600, requestTimeoutSeconds: Int = 10
+        backoffBaseSeconds: Int = 30, backoffMaxSeconds: Int = 3_600, requestTimeoutSeconds: Int = 10,
+        batchSize: Int = 16, pollIntervalMilliseconds: Int = 1_000, leaseSeconds: Int? = nil
     ) {
         self.weights = weights
         self.playbook = playbook
@@ -24,7 +31,17 @@ public struct RecoverySettings: Sendable, Equatable {
         self.backoffBaseSeconds = backoffBaseSeconds
         self.backoffMaxSeconds = backoffMaxSeconds
         self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.batchSize = batchSize
+        self.pollIntervalMilliseconds = pollIntervalMilliseconds
+        self.leaseSeconds = leaseSeconds
     }
+
+    /// The lease in force: the configured one, or 60 s, stretched to outlast a slow call (the
+    /// batch's calls run concurrently, so one request timeout plus a margin covers them).
+    public var effectiveLeaseSeconds: Int { leaseSeconds ?? max(60, requestTimeoutSeconds + Self.leaseMarginSeconds) }
+
+    /// Time a claim needs beyond the call itself: recording the attempt, clock skew between instances.
+    public static let leaseMarginSeconds = 30
 }
 
 /// Reads the `stress:`, `playbooks:` and `outbox:` sections of `config/lifeline.yaml` with Yams
@@ -88,15 +105,28 @@ public enum RecoveryConfigLoader {
     }
 
     static func readOutbox(_ section: YAMLField, into settings: inout RecoverySettings) throws(RecoveryConfigError) {
-        let keys = try section.entries(allowed: ["max_attempts", "backoff_base_seconds", "backoff_max_seconds", "request_timeout_seconds"])
+        let keys = try section.entries(allowed: [
+            "max_attempts", "backoff_base_seconds", "backoff_max_seconds", "request_timeout_seconds", "batch_size",
+            "poll_interval_ms", "lease_seconds",
+        ])
         if let value = keys["max_attempts"] { settings.maxAttempts = try value.int(in: 1...1_000) }
         if let value = keys["backoff_base_seconds"] { settings.backoffBaseSeconds = try value.int(in: 1...86_400) }
         if let value = keys["backoff_max_seconds"] { settings.backoffMaxSeconds = try value.int(in: 1...604_800) }
         if let value = keys["request_timeout_seconds"] { settings.requestTimeoutSeconds = try value.int(in: 1...3_600) }
+        if let value = keys["batch_size"] { settings.batchSize = try value.int(in: 1...1_000) }
+        if let value = keys["poll_interval_ms"] { settings.pollIntervalMilliseconds = try value.int(in: 10...3_600_000) }
+        if let value = keys["lease_seconds"] { settings.leaseSeconds = try value.int(in: 1...86_400) }
         guard settings.backoffMaxSeconds >= settings.backoffBaseSeconds else {
             throw .invalid(
                 key: "outbox.backoff_max_seconds",
                 problem: "must be at least backoff_base_seconds (\(settings.backoffBaseSeconds)), got \(settings.backoffMaxSeconds)")
+        }
+        // A lease that ends while its call is still running lets another instance send the
+        // action again: refuse it rather than deliver twice.
+        if let lease = settings.leaseSeconds, lease < settings.requestTimeoutSeconds + RecoverySettings.leaseMarginSeconds {
+            throw .invalid(
+                key: "outbox.lease_seconds",
+                problem: "must be at least request_timeout_seconds (\(settings.requestTimeoutSeconds)) + \(RecoverySettings.leaseMarginSeconds), got \(lease)")
         }
     }
 }

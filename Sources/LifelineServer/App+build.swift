@@ -99,7 +99,10 @@ public func makeOutboundSettings(_ configuration: LifelineConfiguration) -> Outb
         requestTimeoutSeconds: Int64(recovery.requestTimeoutSeconds),
         maxAttempts: recovery.maxAttempts,
         backoffBaseSeconds: Int64(recovery.backoffBaseSeconds),
-        backoffMaxSeconds: Int64(recovery.backoffMaxSeconds)
+        backoffMaxSeconds: Int64(recovery.backoffMaxSeconds),
+        pollIntervalMilliseconds: recovery.pollIntervalMilliseconds,
+        batchSize: recovery.batchSize,
+        leaseSeconds: Int64(recovery.effectiveLeaseSeconds)
     )
 }
 

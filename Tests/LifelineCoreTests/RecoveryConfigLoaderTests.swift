@@ -66,6 +66,8 @@ struct RecoveryConfigLoaderTests {
             outbox:
               max_attempts: 3
               backoff_max_seconds: 600
+              batch_size: 4
+              poll_interval_ms: 250
             """)
         var weights = StressWeights()
         weights.cashFlowThreshold = 60
@@ -77,8 +79,22 @@ struct RecoveryConfigLoaderTests {
         #expect(settings.backoffBaseSeconds == 30)
         #expect(settings.backoffMaxSeconds == 600)
         #expect(settings.requestTimeoutSeconds == 10)
+        #expect(settings.batchSize == 4)
+        #expect(settings.pollIntervalMilliseconds == 250)
+        #expect(settings.leaseSeconds == nil && settings.effectiveLeaseSeconds == 60)
         // Without a playbooks section the built-in rules follow the tuned threshold.
         #expect(settings.playbook == .standard(cashFlowThreshold: 60))
+    }
+
+    @Test("the outbox lease outlasts a call: derived from the request timeout unless set, and refused if set too short")
+    func lease() throws {
+        #expect(RecoverySettings().effectiveLeaseSeconds == 60)
+        let slowPartner = try RecoveryConfigLoader.load(yaml: "outbox:\n  request_timeout_seconds: 90\n")
+        #expect(slowPartner.leaseSeconds == nil && slowPartner.effectiveLeaseSeconds == 120)
+        let explicit = try RecoveryConfigLoader.load(yaml: "outbox:\n  request_timeout_seconds: 90\n  lease_seconds: 300\n")
+        #expect(explicit.effectiveLeaseSeconds == 300)
+        #expect(refusal("outbox:\n  request_timeout_seconds: 45\n  lease_seconds: 60\n")
+            == "outbox.lease_seconds: must be at least request_timeout_seconds (45) + 30, got 60")
     }
 
     @Test("rules and steps keep the file's order; extra step keys become text parameters")
@@ -164,6 +180,10 @@ struct RecoveryConfigLoaderTests {
          "outbox.max_attempts: must be between 1 and 1000, got 0"),
         ("outbox:\n  backoff_base_seconds: 60\n  backoff_max_seconds: 30\n",
          "outbox.backoff_max_seconds: must be at least backoff_base_seconds (60), got 30"),
+        ("outbox:\n  batch_size: 0\n",
+         "outbox.batch_size: must be between 1 and 1000, got 0"),
+        ("outbox:\n  poll_interval_ms: 5\n",
+         "outbox.poll_interval_ms: must be between 10 and 3600000, got 5"),
     ])
     func refusals(yaml: String, message: String) {
         #expect(refusal(yaml) == message)
