@@ -17,7 +17,7 @@ public struct RecoverySettings: Sendable, Equatable {
     public var batchSize: Int
     /// Pause between polls when the last one found less than a full batch.
     public var pollIntervalMilliseconds: Int
-    /// How long a claim keeps other instances off an action; nil: `defaultLeaseSeconds`.
+    /// How long a claim keeps other instances off an action; nil: see `effectiveLeaseSeconds`.
     public var leaseSeconds: Int?
 
     public init(

@@ -29,14 +29,7 @@ extension CustomerInfo {
         var members = JSONMembers()
         members.string("email", email)
         members.string("id", id)
-        var metadataText = "{"
-        for (index, member) in metadata.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { metadataText.append(",") }
-            JSONText.appendFoundationString(member.key, to: &metadataText)
-            metadataText.append(":")
-            JSONText.appendFoundationString(member.value, to: &metadataText)
-        }
-        members.raw("metadata", metadataText + "}")
+        members.raw("metadata", JSONText.object(metadata, escaping: .foundation))
         members.string("name", name)
         return members.closed
     }
@@ -147,7 +140,7 @@ private struct JSONMembers {
     mutating func string(_ key: String, _ value: String?) {
         guard let value else { return }
         var quoted = ""
-        JSONText.appendFoundationString(value, to: &quoted)
+        JSONText.appendString(value, to: &quoted, escaping: .foundation)
         raw(key, quoted)
     }
 

@@ -2,31 +2,40 @@
 /// action payloads and the store's JSON columns are written for every webhook, where
 /// `JSONEncoder` costs more than the SQL.
 public enum JSONText {
-    /// A JSON string literal with RFC 8259 escaping (quotes, backslash, control characters).
-    public static func appendString(_ value: String, to output: inout String) {
-        output.append("\"")
-        // Most values (ids, codes, currencies) need no escaping: append them whole.
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            output.append(value)
-        } else {
-            appendEscaped(value, to: &output)
-        }
-        output.append("\"")
+    /// How string literals are escaped.
+    public enum Escaping: Sendable {
+        /// RFC 8259's minimum: quotes, backslash, control characters.
+        case minimal
+        /// Exactly as Foundation's `JSONEncoder` escapes ("/" as "\/", "\b" and "\f" by name), so
+        /// hand-written text equals the encoder's byte for byte.
+        case foundation
     }
 
-    /// A string literal escaped exactly as Foundation's `JSONEncoder` escapes it ("/" as "\/",
-    /// "\b" and "\f" by name), so hand-written text equals the encoder's byte for byte.
-    public static func appendFoundationString(_ value: String, to output: inout String) {
+    /// A JSON string literal.
+    public static func appendString(_ value: String, to output: inout String, escaping: Escaping = .minimal) {
         output.append("\"")
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/") }) {
+        let escapesSlash = escaping == .foundation
+        // Most values (ids, codes, currencies) need no escaping: append them whole.
+        let plain = value.utf8.allSatisfy {
+            $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && !(escapesSlash && $0 == UInt8(ascii: "/"))
+        }
+        if plain {
             output.append(value)
         } else {
             for scalar in value.unicodeScalars {
-                switch scalar {
-                case "/": output.append("\\/")
-                case "\u{08}": output.append("\\b")
-                case "\u{0C}": output.append("\\f")
-                default: appendEscaped(scalar, to: &output)
+                switch (scalar, escaping) {
+                case ("/", .foundation): output.append("\\/")
+                case ("\u{08}", .foundation): output.append("\\b")
+                case ("\u{0C}", .foundation): output.append("\\f")
+                case ("\"", _): output.append("\\\"")
+                case ("\\", _): output.append("\\\\")
+                case ("\n", _): output.append("\\n")
+                case ("\r", _): output.append("\\r")
+                case ("\t", _): output.append("\\t")
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                default: output.unicodeScalars.append(scalar)
                 }
             }
         }
@@ -59,34 +68,16 @@ public enum JSONText {
     }
 
     /// `{"a":"b"}` with keys in ascending order, so equal maps give equal text.
-    public static func object(_ members: [String: String]) -> String {
+    public static func object(_ members: [String: String], escaping: Escaping = .minimal) -> String {
         guard !members.isEmpty else { return "{}" }
         var output = "{"
         for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { output.append(",") }
-            appendString(member.key, to: &output)
+            appendString(member.key, to: &output, escaping: escaping)
             output.append(":")
-            appendString(member.value, to: &output)
+            appendString(member.value, to: &output, escaping: escaping)
         }
         output.append("}")
         return output
-    }
-
-    private static func appendEscaped(_ value: String, to output: inout String) {
-        for scalar in value.unicodeScalars { appendEscaped(scalar, to: &output) }
-    }
-
-    private static func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String) {
-        switch scalar {
-        case "\"": output.append("\\\"")
-        case "\\": output.append("\\\\")
-        case "\n": output.append("\\n")
-        case "\r": output.append("\\r")
-        case "\t": output.append("\\t")
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-        default: output.unicodeScalars.append(scalar)
-        }
     }
 }

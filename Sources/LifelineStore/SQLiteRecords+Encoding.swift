@@ -364,13 +364,16 @@ extension Database {
 
     /// `upsertColumns(_:)` with the snapshot's JSON given, when it was encoded before the writer.
     func upsertColumns(_ subscription: SubscriptionRecord, snapshotJSON: String) throws {
-        guard let sql = SubscriptionRecord.columnSQL.upsert else { return try insertColumns(subscription) }
-        try execute(cachedSQL: sql, values: subscription.columnValues(snapshotJSON: snapshotJSON))
+        try upsert(SubscriptionRecord.self, values: subscription.columnValues(snapshotJSON: snapshotJSON))
     }
 
     /// Same effect as GRDB's `save` for a record keyed by `columnSQL`'s key.
     func upsertColumns(_ record: some ColumnRecord) throws {
-        guard let sql = type(of: record).columnSQL.upsert else { return try insertColumns(record) }
-        try execute(cachedSQL: sql, values: try record.columnValues())
+        try upsert(type(of: record), values: try record.columnValues())
+    }
+
+    /// Upserts one row of `R`'s table, or inserts it when the table has no key.
+    private func upsert<R: ColumnRecord>(_ type: R.Type, values: [(any DatabaseValueConvertible)?]) throws {
+        try execute(cachedSQL: R.columnSQL.upsert ?? R.columnSQL.insert, values: values)
     }
 }
