@@ -1,8 +1,8 @@
 import Foundation
 import LifelineCore
 
-/// A Stripe body decoded once into plain values; integers stay exact `Int64` so money never
-/// passes through `Double`.
+/// A whole JSON value as plain values; integers stay exact `Int64` so money never passes
+/// through `Double`. Ingest reads bodies through `JSONTape`; this tree checks that parse.
 enum StripeJSON: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
@@ -33,9 +33,10 @@ enum StripeJSON: Sendable, Equatable, Decodable {
         }
     }
 
-    /// Parses a raw body; anything that is not JSON becomes `.malformed`.
-    static func parse(_ body: [UInt8]) throws(WebhookRejection) -> StripeJSON {
-        try parseFast(body)
+    /// The single-pass parse (`JSONTape`) read out into a whole tree; the normalizer reads the
+    /// tape directly, this is what tests compare with `parseReference`.
+    static func parseFast(_ body: [UInt8]) throws(WebhookRejection) -> StripeJSON {
+        try JSONTape.parse(body).tree()
     }
 
     /// The reference parse through `Decodable`, kept to check `parseFast` against it in tests.

@@ -3,10 +3,11 @@ import LifelineCore
 /// Turns one Stripe event body into its `ProviderEvent`; pure, no I/O.
 enum StripeNormalizer {
     static func event(from body: [UInt8]) throws(WebhookRejection) -> ProviderEvent {
-        guard case .object(let fields) = try StripeJSON.parse(body) else {
+        let tape = try JSONTape.parse(body)
+        guard tape.entries[JSONTape.root].kind == .object else {
             throw .malformed("Stripe event body must be a JSON object")
         }
-        let envelope = StripeObject(fields, path: "")
+        let envelope = StripeObject(tape, entry: JSONTape.root, path: "")
         let id = try envelope.string("id")
         let type = try envelope.string("type")
         let created = try envelope.integer("created")

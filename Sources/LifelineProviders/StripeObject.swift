@@ -2,24 +2,27 @@ import LifelineCore
 
 /// A JSON object with its path in the event, so every rejection names the offending field.
 struct StripeObject: Sendable {
-    let fields: [String: StripeJSON]
+    let tape: JSONTape
+    /// The object's entry in `tape`.
+    let entry: Int
     /// Dotted path from the event root, e.g. `data.object.items.data[0]`.
     let path: String
 
-    init(_ fields: [String: StripeJSON], path: String) {
-        self.fields = fields
+    init(_ tape: JSONTape, entry: Int, path: String) {
+        self.tape = tape
+        self.entry = entry
         self.path = path
     }
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The value at `key`, treating JSON `null` like an absent key.
-    func value(_ key: String) -> StripeJSON? {
-        guard let value = fields[key], value != .null else { return nil }
-        return value
+    func value(_ key: String) -> JSONTape.Value? {
+        guard let member = tape.member(key, of: entry) else { return nil }
+        return tape.value(at: member)
     }
 
-    func malformed(_ key: String, expected: String, got value: StripeJSON?) -> WebhookRejection {
+    func malformed(_ key: String, expected: String, got value: JSONTape.Value?) -> WebhookRejection {
         .malformed("\(fieldPath(key)) must be \(expected), got \(value?.kind ?? "nothing")")
     }
 
@@ -98,7 +101,7 @@ struct StripeObject: Sendable {
     func optionalObject(_ key: String) throws(WebhookRejection) -> StripeObject? {
         switch value(key) {
         case nil: return nil
-        case .object(let nested): return StripeObject(nested, path: fieldPath(key))
+        case .object(let nested): return StripeObject(tape, entry: nested, path: fieldPath(key))
         case let other: throw malformed(key, expected: "an object", got: other)
         }
     }
@@ -107,10 +110,10 @@ struct StripeObject: Sendable {
     func optionalList(_ key: String) throws(WebhookRejection) -> [StripeObject?]? {
         switch value(key) {
         case nil: return nil
-        case .array(let elements):
-            return elements.enumerated().map { index, element in
-                guard case .object(let nested) = element else { return nil }
-                return StripeObject(nested, path: "\(fieldPath(key))[\(index)]")
+        case .array(let array):
+            return tape.elements(of: array).enumerated().map { index, element in
+                guard tape.entries[element].kind == .object else { return nil }
+                return StripeObject(tape, entry: element, path: "\(fieldPath(key))[\(index)]")
             }
         case let other: throw malformed(key, expected: "an array", got: other)
         }

@@ -14,7 +14,7 @@ extension StripeObject {
         case nil: return nil
         case .string(let id): return StripeReference(id: id, expanded: nil)
         case .object(let nested):
-            let expanded = StripeObject(nested, path: fieldPath(key))
+            let expanded = StripeObject(tape, entry: nested, path: fieldPath(key))
             return StripeReference(id: try expanded.string("id"), expanded: expanded)
         case let other: throw malformed(key, expected: "an id or an expanded object", got: other)
         }
@@ -29,10 +29,10 @@ extension StripeObject {
 
     /// `metadata` as string → string; Stripe only stores strings, anything else is skipped.
     func stringMetadata(_ key: String = "metadata") -> [String: String] {
-        guard case .object(let entries)? = value(key) else { return [:] }
+        guard case .object(let object)? = value(key) else { return [:] }
         var metadata: [String: String] = [:]
-        for (name, entry) in entries {
-            if case .string(let text) = entry { metadata[name] = text }
+        for member in tape.members(of: object) {
+            if case .string(let text)? = tape.value(at: member.value) { metadata[member.key] = text }
         }
         return metadata
     }

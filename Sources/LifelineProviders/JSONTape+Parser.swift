@@ -1,19 +1,25 @@
 import Foundation
 import LifelineCore
 
-/// The single pass that turns a body into a `StripeJSON` tree: strict RFC 8259 syntax, UTF-8
-/// checked, and the structure rules of `JSONStructureGuard` (no repeated key, at most
-/// `maximumDepth` levels) enforced on the way, so a body is read once.
-extension StripeJSON {
-    static func parseFast(_ body: [UInt8]) throws(WebhookRejection) -> StripeJSON {
+extension JSONTape {
+    /// The single pass over a body: strict RFC 8259 syntax, UTF-8 checked, and the structure
+    /// rules of `JSONStructureGuard` (no repeated key, at most `maximumDepth` levels) enforced on
+    /// the way, so a body is read once; anything refused becomes `.malformed`.
+    static func parse(_ body: [UInt8]) throws(WebhookRejection) -> JSONTape {
         // Checked once for the whole body: bytes past 0x7F may only occur inside strings, which
-        // are then built without a check of their own.
-        guard JSONTreeParser.isValidUTF8(body) else { throw .malformed("body is not valid JSON: invalid UTF-8") }
+        // are then read without a check of their own.
+        guard JSONTapeParser.isValidUTF8(body) else { throw .malformed("body is not valid JSON: invalid UTF-8") }
+        // Offsets are kept in 32 bits; bodies are limited far below that before they get here.
+        guard body.count < Int(Int32.max) else { throw .malformed("body is too large to parse") }
         do throws(JSONSyntaxError) {
-            return try body.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) -> StripeJSON in
-                var parser = JSONTreeParser(bytes: bytes)
-                return try parser.document()
+            let entries = try body.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) -> [JSONTapeEntry] in
+                var parser = JSONTapeParser(bytes: bytes)
+                // A Stripe event has a value about every 20 bytes.
+                parser.entries.reserveCapacity(bytes.count / 16 + 4)
+                try parser.document()
+                return parser.entries
             }
+            return JSONTape(bytes: body, entries: entries)
         } catch {
             throw .malformed(error.message)
         }
@@ -33,34 +39,37 @@ struct JSONSyntaxError: Error {
     }
 }
 
-/// A recursive-descent parser over the raw bytes; recursion depth is bounded by `maximumDepth`.
-struct JSONTreeParser {
+/// A recursive-descent parser over the raw bytes that appends one entry per value; recursion
+/// depth is bounded by `maximumDepth`.
+struct JSONTapeParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    var entries: [JSONTapeEntry] = []
+    /// Keys of the objects being read (innermost last), to refuse a repeated one.
+    var openKeys: [(hash: UInt64, entry: Int)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    mutating func document() throws(JSONSyntaxError) -> StripeJSON {
+    mutating func document() throws(JSONSyntaxError) {
         skipWhitespace()
-        let value = try self.value()
+        try value()
         skipWhitespace()
         guard index == bytes.count else { throw JSONSyntaxError("unexpected data after the value", at: index) }
-        return value
     }
 
-    mutating func value() throws(JSONSyntaxError) -> StripeJSON {
+    mutating func value() throws(JSONSyntaxError) {
         guard index < bytes.count else { throw JSONSyntaxError("unexpected end", at: index) }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        case UInt8(ascii: "{"): try object()
+        case UInt8(ascii: "["): try array()
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try literal("true"); entries.append(JSONTapeEntry(kind: .true))
+        case UInt8(ascii: "f"): try literal("false"); entries.append(JSONTapeEntry(kind: .false))
+        case UInt8(ascii: "n"): try literal("null"); entries.append(JSONTapeEntry(kind: .null))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
         default: throw JSONSyntaxError("unexpected character", at: index)
         }
     }
@@ -74,26 +83,32 @@ struct JSONTreeParser {
         skipWhitespace()
     }
 
-    mutating func object() throws(JSONSyntaxError) -> StripeJSON {
+    /// Closes the container whose entry is at `opened`, holding `count` values.
+    mutating func close(_ opened: Int, count: Int) {
+        index += 1
+        depth -= 1
+        entries[opened].next = Int32(entries.count)
+        entries[opened].payload = Int64(count)
+    }
+
+    mutating func object() throws(JSONSyntaxError) {
+        let opened = entries.count
+        entries.append(JSONTapeEntry(kind: .object, start: Int32(index)))
         try enter()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object([:])
-        }
-        // Members are gathered first and the dictionary is sized once: growing it key by key
-        // rehashed a Stripe object (30 to 70 keys) six times.
-        var members: [(key: String, value: StripeJSON)] = []
-        members.reserveCapacity(16)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return close(opened, count: 0) }
+        let firstKey = openKeys.count
+        var count = 0
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw JSONSyntaxError("expected a quoted key", at: index)
             }
-            let key = try string()
+            let keyEntry = entries.count
+            openKeys.append((try string(hashing: true), keyEntry))
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            members.append((key, try self.value()))
+            try value()
+            count += 1
             skipWhitespace()
             guard index < bytes.count else { throw JSONSyntaxError("unterminated object", at: index) }
             if bytes[index] == UInt8(ascii: ",") {
@@ -101,29 +116,54 @@ struct JSONTreeParser {
                 skipWhitespace()
                 continue
             }
-            try expect(UInt8(ascii: "}"))
-            depth -= 1
-            var fields = [String: StripeJSON](minimumCapacity: members.count)
-            for (key, value) in members {
-                // Parsers disagree on which of two equal keys wins, so neither does.
-                guard fields.updateValue(value, forKey: key) == nil else {
-                    throw JSONSyntaxError(structure: "duplicate key \"\(key.prefix(64))\" in a JSON object")
-                }
-            }
-            return .object(fields)
+            guard bytes[index] == UInt8(ascii: "}") else { throw JSONSyntaxError("expected '}'", at: index) }
+            try refuseRepeatedKeys(from: firstKey)
+            openKeys.removeSubrange(firstKey...)
+            return close(opened, count: count)
         }
     }
 
-    mutating func array() throws(JSONSyntaxError) -> StripeJSON {
-        try enter()
-        var items: [StripeJSON] = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(items)
+    /// Parsers disagree on which of two equal keys wins, so neither does. Keys are compared by
+    /// hash first; only equal hashes compare text.
+    func refuseRepeatedKeys(from first: Int) throws(JSONSyntaxError) {
+        let count = openKeys.count - first
+        guard count > 1 else { return }
+        if count <= 24 {
+            for i in first..<openKeys.count {
+                for j in (i + 1)..<openKeys.count where openKeys[i].hash == openKeys[j].hash {
+                    try refuseIfSame(openKeys[i].entry, openKeys[j].entry)
+                }
+            }
+            return
         }
+        let sorted = openKeys[first...].sorted { $0.hash < $1.hash }
+        for (left, right) in zip(sorted, sorted.dropFirst()) where left.hash == right.hash {
+            try refuseIfSame(left.entry, right.entry)
+        }
+    }
+
+    func refuseIfSame(_ left: Int, _ right: Int) throws(JSONSyntaxError) {
+        let key = keyBytes(left)
+        guard key == keyBytes(right) else { return }
+        let text = String(decoding: key, as: UTF8.self)
+        throw JSONSyntaxError(structure: "duplicate key \"\(text.prefix(64))\" in a JSON object")
+    }
+
+    /// The decoded bytes of the key string at entry `index`.
+    func keyBytes(_ index: Int) -> [UInt8] {
+        let raw = UnsafeBufferPointer(rebasing: bytes[Int(entries[index].start)..<Int(entries[index].end)])
+        return entries[index].kind == .escapedString ? Self.unescaped(raw) : Array(raw)
+    }
+
+    mutating func array() throws(JSONSyntaxError) {
+        let opened = entries.count
+        entries.append(JSONTapeEntry(kind: .array, start: Int32(index)))
+        try enter()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { return close(opened, count: 0) }
+        var count = 0
         while true {
-            items.append(try value())
+            try value()
+            count += 1
             skipWhitespace()
             guard index < bytes.count else { throw JSONSyntaxError("unterminated array", at: index) }
             if bytes[index] == UInt8(ascii: ",") {
@@ -131,35 +171,43 @@ struct JSONTreeParser {
                 skipWhitespace()
                 continue
             }
-            try expect(UInt8(ascii: "]"))
-            depth -= 1
-            return .array(items)
+            guard bytes[index] == UInt8(ascii: "]") else { throw JSONSyntaxError("expected ']'", at: index) }
+            return close(opened, count: count)
         }
     }
 
     // MARK: strings
 
-    /// A quoted string starting at `index`; the common case (no escape) is one copy.
-    mutating func string() throws(JSONSyntaxError) -> String {
+    /// Appends the quoted string starting at `index`; returns the hash of its decoded bytes when
+    /// it is a key (`hashing`), which the repeated-key check uses.
+    @discardableResult
+    mutating func string(hashing: Bool = false) throws(JSONSyntaxError) -> UInt64 {
         let start = index + 1
         var cursor = start
         while cursor < bytes.count {
             let byte = bytes[cursor]
             if byte == UInt8(ascii: "\"") {
+                entries.append(JSONTapeEntry(kind: .string, start: Int32(start), end: Int32(cursor)))
                 index = cursor + 1
-                return Self.text(UnsafeBufferPointer(rebasing: bytes[start..<cursor]))
+                return hashing ? Self.hash(UnsafeBufferPointer(rebasing: bytes[start..<cursor])) : 0
             }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start, firstEscape: cursor) }
+            if byte == UInt8(ascii: "\\") {
+                let (decoded, end) = try escapedString(from: start, firstEscape: cursor)
+                entries.append(JSONTapeEntry(kind: .escapedString, start: Int32(start), end: Int32(end)))
+                index = end + 1
+                return hashing ? decoded.withUnsafeBufferPointer(Self.hash) : 0
+            }
             if byte < 0x20 { throw JSONSyntaxError("control character in a string", at: cursor) }
             cursor += 1
         }
         throw JSONSyntaxError("unterminated string", at: index)
     }
 
-    /// The string's bytes, already known to be valid UTF-8 (`isValidUTF8` ran on the body; an
-    /// escape only ever adds a whole scalar).
-    static func text(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: raw, as: UTF8.self)
+    /// FNV-1a: keys are short, and a collision only costs a comparison of the two keys.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
     }
 
     /// ASCII, the usual case, in one tight loop; anything else through the standard library.
@@ -172,16 +220,26 @@ struct JSONTreeParser {
         return isASCII || String(validating: body, as: UTF8.self) != nil
     }
 
-    /// The slow path: decodes escapes into a byte buffer, then makes the string from it.
-    mutating func escapedString(from start: Int, firstEscape: Int) throws(JSONSyntaxError) -> String {
+    /// The content of a string the parse already accepted, escapes decoded.
+    static func unescaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard let firstEscape = raw.firstIndex(of: UInt8(ascii: "\\")) else { return Array(raw) }
+        var quoted = Array(raw)
+        quoted.append(UInt8(ascii: "\""))
+        return quoted.withUnsafeBufferPointer { bytes in
+            (try? JSONTapeParser(bytes: bytes).escapedString(from: 0, firstEscape: firstEscape).decoded) ?? Array(raw)
+        }
+    }
+
+    /// The slow path: decodes escapes into a byte buffer (an escape only ever adds a whole
+    /// scalar, so the result is valid UTF-8); returns it with the closing quote's offset.
+    func escapedString(from start: Int, firstEscape: Int) throws(JSONSyntaxError) -> (decoded: [UInt8], end: Int) {
         var decoded = Array(bytes[start..<firstEscape])
         var cursor = firstEscape
         while cursor < bytes.count {
             let byte = bytes[cursor]
             switch byte {
             case UInt8(ascii: "\""):
-                index = cursor + 1
-                return decoded.withUnsafeBufferPointer(Self.text)
+                return (decoded, cursor)
             case UInt8(ascii: "\\"):
                 cursor += 1
                 guard cursor < bytes.count else { throw JSONSyntaxError("unterminated escape", at: cursor) }
@@ -249,7 +307,7 @@ struct JSONTreeParser {
 
     /// Integers that fit `Int64` are read exactly; anything else goes through `Decimal`, so an
     /// integral value spelled `4.9e3` is still `.integer(4900)` and money never passes a `Double`.
-    mutating func number() throws(JSONSyntaxError) -> StripeJSON {
+    mutating func number() throws(JSONSyntaxError) {
         let start = index
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
@@ -277,11 +335,15 @@ struct JSONTreeParser {
             while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         }
         if isPlainInteger, let exact = Self.int64(bytes[integerStart..<integerEnd], negative: negative) {
-            return .integer(exact)
+            entries.append(JSONTapeEntry(kind: .integer, payload: exact))
+            return
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let number = Self.inexactNumber(text) else { throw JSONSyntaxError("number out of range", at: start) }
-        return number
+        switch Self.inexactNumber(text) {
+        case .integer(let exact): entries.append(JSONTapeEntry(kind: .integer, payload: exact))
+        case .fraction(let fraction): entries.append(JSONTapeEntry(kind: .fraction, payload: Int64(bitPattern: fraction.bitPattern)))
+        default: throw JSONSyntaxError("number out of range", at: start)
+        }
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
