@@ -28,6 +28,7 @@ struct BenchIngestFigures {
             String(format: "durable webhooks / bare endpoint: %.1f %%", ratio * 100),
             String(format: "group commit: %d transactions for %d deliveries (average %.1f per commit, largest %d)",
                    statistics.transactions, statistics.writes, statistics.averageBatch, statistics.largestBatch),
+            writerLine,
             String(format: "server peak RSS (VmHWM): %.1f MiB (%.1f MiB before the load); load process peak: %.1f MiB for a %.1f MiB corpus",
                    peak, serverIdleMiB ?? .nan, report.generatorPeakMiB ?? .nan, Double(report.corpusBytes) / 1_048_576),
             cpuLine,
@@ -56,6 +57,18 @@ struct BenchIngestFigures {
                           perRequest(server), perRequest(generator), 100 * (server + generator) / (run.seconds * cores))
         }
         return "CPU per request: " + runs.joined(separator: "; ")
+    }
+
+    /// How much of the webhook run the single writer was busy, and on what: near 100 % it is the
+    /// bottleneck, and only a shorter write per webhook raises the rate.
+    var writerLine: String {
+        let run = report.webhooks.seconds
+        guard run > 0, statistics.writes > 0 else { return "writer: n/a" }
+        let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
+        let busy = seconds(statistics.busy), statements = seconds(statistics.statements), commit = seconds(statistics.commit)
+        let per = { (s: Double) in s * 1e6 / Double(statistics.writes) }
+        return String(format: "writer busy %.0f %% of the run: statements %.0f µs + commit %.0f µs + hops %.0f µs per webhook",
+                      100 * busy / run, per(statements), per(commit), per(busy - statements - commit))
     }
 
     static func ms(_ value: Double) -> String { String(format: "%.2f", value) }
