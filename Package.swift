@@ -130,6 +130,7 @@ let package = Package(
             name: "LifelineServerTests",
             dependencies: [
                 "LifelineServer", "LifelineStore", "LifelineStorePostgres", "LifelineProviders", "LifelineOutbound", "LifelineConfig", "LifelineTestSupport",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

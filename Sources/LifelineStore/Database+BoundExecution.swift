@@ -2,29 +2,31 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// SQLite copies bound text and blobs, so the Swift buffers may go once the call returns.
-private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// Text and blobs are bound without a copy (`SQLITE_STATIC`): they are bound inside the closures
+/// that hold their buffers, the statement runs in the innermost one, and the bindings are cleared
+/// before those closures return.
+private let staticDestructor = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 
 extension Database {
     /// Runs a cached INSERT / UPDATE with `values` bound straight to its parameters. GRDB's
     /// `StatementArguments` boxes every value through generic code, which cost the single
     /// writer more than executing the statement.
     func execute(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws {
-        let handle = try bound(cachedSQL: sql, values: values)
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else { throw failure(code, sql: sql, resetting: handle) }
-        sqlite3_reset(handle)
+        try withBound(cachedSQL: sql, values: values) { handle in
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else { throw failure(code, sql: sql, resetting: handle) }
+        }
     }
 
     /// Calls `body` on each row of a cached SELECT while the statement stands on it.
     func forEachRow(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], _ body: (SQLiteStatement) throws -> Void) throws {
-        let handle = try bound(cachedSQL: sql, values: values)
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
-            try body(handle)
+        try withBound(cachedSQL: sql, values: values) { handle in
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return }
+                guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
+                try body(handle)
+            }
         }
     }
 
@@ -37,12 +39,12 @@ extension Database {
 
     /// The first row of a cached SELECT, decoded by `row`; nil when there is none.
     func fetchFirst<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], row: (SQLiteStatement) throws -> T?) throws -> T? {
-        let handle = try bound(cachedSQL: sql, values: values)
-        defer { sqlite3_reset(handle) }
-        let code = sqlite3_step(handle)
-        if code == SQLITE_DONE { return nil }
-        guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
-        return try row(handle)
+        try withBound(cachedSQL: sql, values: values) { handle in
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return nil }
+            guard code == SQLITE_ROW else { throw failure(code, sql: sql, resetting: handle) }
+            return try row(handle)
+        }
     }
 
     /// Records of the table `R.columnSQL` describes, read by position: `sql` must select
@@ -55,8 +57,9 @@ extension Database {
         try fetchFirst(cachedSQL: sql, values: values) { try R(reading: StatementColumns(statement: $0, sql: R.columnSQL)) }
     }
 
-    /// The cached statement, reset, with `values` bound.
-    private func bound(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?]) throws -> SQLiteStatement {
+    /// Runs `body` on the cached statement with `values` bound, then resets it and clears its
+    /// bindings, which point into Swift buffers that live only as long as this call.
+    private func withBound<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], _ body: (SQLiteStatement) throws -> T) throws -> T {
         let statement = try cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
         // A statement GRDB last ran is already reset; a failed bind or step below resets too.
@@ -64,34 +67,55 @@ extension Database {
         guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(values.count) values for \(sqlite3_bind_parameter_count(handle)) parameters", sql: sql)
         }
-        for (offset, value) in values.enumerated() {
-            let code = Self.bind(value?.databaseValue ?? .null, to: handle, at: CInt(offset + 1))
-            guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
         }
-        return handle
+        return try values.withUnsafeBufferPointer { values in
+            try bind(values, from: 0, to: handle, sql: sql) { try body(handle) }
+        }
     }
 
-    private static func bind(_ value: DatabaseValue, to handle: OpaquePointer, at index: CInt) -> CInt {
-        switch value.storage {
+    /// Binds `values[index...]`, each inside the closure that keeps its bytes alive, then runs `body`.
+    private func bind<T>(
+        _ values: UnsafeBufferPointer<(any DatabaseValueConvertible)?>, from index: Int, to handle: OpaquePointer, sql: String,
+        then body: () throws -> T
+    ) throws -> T {
+        guard index < values.count else { return try body() }
+        let position = CInt(index + 1)
+        func next() throws -> T { try bind(values, from: index + 1, to: handle, sql: sql, then: body) }
+        let code: CInt
+        switch (values[index]?.databaseValue ?? .null).storage {
         case .null:
-            return sqlite3_bind_null(handle, index)
+            code = sqlite3_bind_null(handle, position)
         case .int64(let number):
-            return sqlite3_bind_int64(handle, index, number)
+            code = sqlite3_bind_int64(handle, position, number)
         case .double(let number):
-            return sqlite3_bind_double(handle, index, number)
-        case .string(let text):
-            var text = text
+            code = sqlite3_bind_double(handle, position, number)
+        case .string(var text):
             // Explicit length, so text with a NUL inside is stored whole.
-            return text.withUTF8 { bytes in
-                guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transientDestructor) }
-                return sqlite3_bind_text(handle, index, start, CInt(bytes.count), transientDestructor)
+            return try text.withUTF8 { bytes in
+                let code = if let start = bytes.baseAddress, !bytes.isEmpty {
+                    sqlite3_bind_text(handle, position, start, CInt(bytes.count), staticDestructor)
+                } else {
+                    sqlite3_bind_text(handle, position, "", 0, staticDestructor)
+                }
+                guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
+                return try next()
             }
         case .blob(let data):
-            return data.withUnsafeBytes { bytes in
-                guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
-                return sqlite3_bind_blob(handle, index, start, CInt(bytes.count), transientDestructor)
+            return try data.withUnsafeBytes { bytes in
+                let code = if let start = bytes.baseAddress, !bytes.isEmpty {
+                    sqlite3_bind_blob(handle, position, start, CInt(bytes.count), staticDestructor)
+                } else {
+                    sqlite3_bind_zeroblob(handle, position, 0)
+                }
+                guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
+                return try next()
             }
         }
+        guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
+        return try next()
     }
 
     /// The error SQLite reports for `code`, read before the reset that leaves the statement reusable.

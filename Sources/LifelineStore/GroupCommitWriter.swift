@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import LifelineCore
 import Synchronization
@@ -130,7 +131,8 @@ final class GroupCommitWriter: Sendable {
         let committed = clock.now
         queue.withLock { $0.statistics.record(statements: start.duration(to: ran), commit: ran.duration(to: committed)) }
         afterCommit(batch.count)
-        for resume in resumes { resume() }
+        let finished = resumes
+        DispatchQueue.global().async { for resume in finished { resume() } }
     }
 
     private func commitIsolatingFailures(_ batch: [Pending], in db: Database) {

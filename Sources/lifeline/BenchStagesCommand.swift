@@ -94,6 +94,7 @@ extension Bench {
             }
             print(table.render())
             print("store: \(statistics.transactions) transactions, \(String(format: "%.1f", statistics.averageBatch)) deliveries per commit")
+            print("writer: " + statistics.perWriteSummary)
         }
 
         func row(_ stage: String, _ time: Duration) -> [String] {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HummingbirdTesting
 import LifelineCore
 @testable import LifelineStore
@@ -45,6 +46,29 @@ struct BoundExecutionTests {
             #expect(stored[2]["text"] as String? == "café ✓ 🚀")
             #expect(stored[3]["textType"] as String == "null" && stored[3]["bytesType"] as String == "null")
         }
+    }
+
+    @Test("text and blobs are bound without a copy, so the cached statement keeps no binding once it has run")
+    func bindingsAreClearedAfterTheRun() throws {
+        let queue = try Self.database()
+        try queue.write { db in
+            let text = String(repeating: "long text ", count: 50)
+            try db.execute(cachedSQL: Self.insert, values: ["a", text, 1, 0.5, Data(repeating: 7, count: 300)])
+            let select = "SELECT text FROM sample WHERE id = ? AND length(text) > ?"
+            let found = try db.fetchFirst(cachedSQL: select, values: ["a", 10]) { String.fromStatement($0, atUncheckedIndex: 0) }
+            #expect(found == text)
+            for sql in [Self.insert, select] {
+                let handle = try db.cachedStatement(sql: sql).sqliteStatement
+                let expanded = try #require(sqlite3_expanded_sql(handle))
+                defer { sqlite3_free(expanded) }
+                // Every parameter reads NULL: nothing points into the Swift buffers that are gone.
+                #expect(!String(cString: expanded).contains("long text"))
+                #expect(String(cString: expanded).contains("NULL"))
+            }
+        }
+        let stored = try queue.read { db in try Row.fetchOne(db, sql: "SELECT text, bytes FROM sample WHERE id = 'a'") }
+        #expect(stored?["text"] as String? == String(repeating: "long text ", count: 50))
+        #expect(stored?["bytes"] as Data? == Data(repeating: 7, count: 300))
     }
 
     @Test("a failing statement throws SQLite's error and the cached statement runs again afterwards")
