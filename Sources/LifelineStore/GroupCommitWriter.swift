@@ -2,6 +2,9 @@ import Dispatch
 import GRDB
 import LifelineCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Group commit: writes that arrive while a transaction is committing wait and share the next
 /// one, so N webhooks cost one fsync; each caller resumes only after its batch commits.
@@ -68,6 +71,8 @@ final class GroupCommitWriter: Sendable {
             let drained: Bool
             do {
                 drained = try await pool.writeWithoutTransaction { db in
+                    let cpuAtStart = Self.threadCPUTime()
+                    defer { queue.withLock { $0.statistics.onCPU += Self.threadCPUTime() - cpuAtStart } }
                     for _ in 0..<Self.batchesPerTurn {
                         let batch = takeBatch()
                         if batch.isEmpty { return true }
@@ -87,6 +92,13 @@ final class GroupCommitWriter: Sendable {
             queue.withLock { $0.statistics.busy += started.duration(to: clock.now) }
             if drained { return }
         }
+    }
+
+    /// CPU time of the calling thread: the writer's turn runs on one thread from start to end.
+    static func threadCPUTime() -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
     }
 
     /// Other users of the writer connection (migrations, admin writes) wait at most this many batches.
@@ -184,6 +196,9 @@ public struct GroupCommitStatistics: Sendable, Equatable {
     public var statements: Duration = .zero
     /// The part of `busy` spent committing: writing the WAL frames and the `fsync`.
     public var commit: Duration = .zero
+    /// CPU time the writer's thread used in its turns; the rest of `busy` it waited (for the
+    /// `fsync`, for a core, for its connection).
+    public var onCPU: Duration = .zero
 
     public var averageBatch: Double { transactions == 0 ? 0 : Double(writes) / Double(transactions) }
 

@@ -99,6 +99,8 @@ struct GroupCommitTests {
         #expect(statistics.statements > .zero)
         #expect(statistics.commit > .zero)
         #expect(statistics.statements + statistics.commit <= statistics.busy)
+        #expect(statistics.onCPU > .zero)
+        #expect(statistics.onCPU <= statistics.busy)
     }
 
     /// One generic subscription event in its own delivery.
