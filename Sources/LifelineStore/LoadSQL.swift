@@ -10,7 +10,11 @@ enum LoadSQL {
     static let latestFailureOfInvoice =
         "SELECT \(PaymentFailureRecord.columnSQL.selection) FROM paymentFailures WHERE invoiceID = ? ORDER BY occurredAt DESC LIMIT 1"
     static let customerMRR = "SELECT COALESCE(SUM(mrr), 0) FROM subscriptions WHERE customerID = ? AND currency = ?"
-    static let customerHadMRR = "SELECT EXISTS(SELECT 1 FROM mrrMovements WHERE customerID = ? AND currency = ?)"
+    /// The customer's MRR in a currency and whether they ever had any, in one statement.
+    static let customerMRRAndHistory = """
+        SELECT COALESCE((SELECT SUM(mrr) FROM subscriptions WHERE customerID = ?1 AND currency = ?2), 0),
+               EXISTS(SELECT 1 FROM mrrMovements WHERE customerID = ?1 AND currency = ?2)
+        """
     static let runningCases =
         "SELECT \(RecoveryCase.columnSQL.selection) FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"
     static let caseActions = "SELECT \(RecoveryAction.columnSQL.selection) FROM actions WHERE caseID = ? ORDER BY createdAt, id"

@@ -43,13 +43,18 @@ extension SQLiteStore {
         )
     }
 
+    /// `+status` keeps the planner on the id index: on `status` it would walk every pending action.
+    static let cancelActionsSQL = """
+        UPDATE actions SET status = 'cancelled', leaseExpiresAt = NULL, updatedAt = ?
+        WHERE id IN (SELECT value FROM json_each(?)) AND +status IN ('pending', 'leased')
+        """
+
     static func save(_ changes: RecoveryChanges, now: Int64, in db: Database) throws {
         for recoveryCase in changes.cases { try db.upsertColumns(recoveryCase) }
         for action in changes.newActions { try db.insertColumns(action) }
-        for id in changes.cancelledActionIDs {
-            try db.cachedStatement(
-                sql: "UPDATE actions SET status = 'cancelled', leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND status IN ('pending', 'leased')"
-            ).execute(arguments: [now, id])
+        if !changes.cancelledActionIDs.isEmpty {
+            // One statement for all of them (a paid invoice cancels a case's three pending actions).
+            try db.execute(cachedSQL: cancelActionsSQL, values: [now, JSONText.array(changes.cancelledActionIDs)])
         }
         for entry in changes.timeline { try db.insertColumns(entry) }
     }

@@ -152,12 +152,11 @@ public final class SQLiteStore: LifelineStore {
             }
         }
         if let currency = event.subscription?.currency {
-            state.customerMRR = try db.fetchFirst(cachedSQL: LoadSQL.customerMRR, values: [event.customer.id, currency]) {
-                Int64.fromStatement($0, atUncheckedIndex: 0)
-            } ?? 0
-            state.customerEverHadMRR = try db.fetchFirst(cachedSQL: LoadSQL.customerHadMRR, values: [event.customer.id, currency]) {
-                Bool.fromStatement($0, atUncheckedIndex: 0)
-            } ?? false
+            let (mrr, hadMRR) = try db.fetchFirst(cachedSQL: LoadSQL.customerMRRAndHistory, values: [event.customer.id, currency]) {
+                (Int64.fromStatement($0, atUncheckedIndex: 0) ?? 0, Bool.fromStatement($0, atUncheckedIndex: 1) ?? false)
+            } ?? (0, false)
+            state.customerMRR = mrr
+            state.customerEverHadMRR = hadMRR
         }
         return state
     }
