@@ -23,6 +23,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let queue = Mutex(Queue())
+    private let clock = ContinuousClock()
     private let pool: DatabasePool
     /// Bounds one transaction, so a burst still commits (and acknowledges) in slices.
     let maxBatch: Int
@@ -57,41 +58,36 @@ final class GroupCommitWriter: Sendable {
                 queue.draining = true
                 return true
             }
-            if startsDrain { Task { await self.drain() } }
+            if startsDrain { scheduleTurn() }
         }
     }
 
-    /// Commits batches until the queue is empty; only one drain runs at a time. Batches run back
-    /// to back on the writer connection, up to `batchesPerTurn` in one turn: going back to the
-    /// task between two batches left the writer idle for a thread hop each time.
-    private func drain() async {
-        let clock = ContinuousClock()
-        while true {
-            let started = clock.now
-            let drained: Bool
-            do {
-                drained = try await pool.writeWithoutTransaction { db in
-                    let cpuAtStart = Self.threadCPUTime()
-                    defer { queue.withLock { $0.statistics.onCPU += Self.threadCPUTime() - cpuAtStart } }
-                    for _ in 0..<Self.batchesPerTurn {
-                        let batch = takeBatch()
-                        if batch.isEmpty { return true }
-                        commit(batch, in: db, clock: clock)
-                    }
-                    return false
-                }
-            } catch {
-                // The writer connection could not be had at all: every waiting write fails.
-                let batch = queue.withLock { queue in
-                    defer { queue.pending = []; queue.draining = false }
-                    return queue.pending
-                }
-                for pending in batch { pending.fail(error) }
-                return
+    /// Queues a turn on the writer connection; only one drain runs at a time. A turn commits up
+    /// to `batchesPerTurn` batches back to back and, if writes are still waiting, queues the next
+    /// turn itself, behind any other user of the writer: going back through a task between turns
+    /// left the writer idle until the cooperative pool, busy with HTTP and parsing, ran it.
+    private func scheduleTurn() {
+        let queuedAt = clock.now
+        pool.asyncWriteWithoutTransaction { db in self.turn(db, queuedAt: queuedAt) }
+    }
+
+    private func turn(_ db: Database, queuedAt: ContinuousClock.Instant) {
+        let cpuAtStart = Self.threadCPUTime()
+        var drained = false
+        for _ in 0..<Self.batchesPerTurn {
+            let batch = takeBatch()
+            if batch.isEmpty {
+                drained = true
+                break
             }
-            queue.withLock { $0.statistics.busy += started.duration(to: clock.now) }
-            if drained { return }
+            commit(batch, in: db)
         }
+        let busy = queuedAt.duration(to: clock.now), onCPU = Self.threadCPUTime() - cpuAtStart
+        queue.withLock {
+            $0.statistics.busy += busy
+            $0.statistics.onCPU += onCPU
+        }
+        if !drained { scheduleTurn() }
     }
 
     /// CPU time of the calling thread: the writer's turn runs on one thread from start to end.
@@ -126,7 +122,7 @@ final class GroupCommitWriter: Sendable {
     /// savepoints; if any write throws, that transaction is rolled back and the batch is run
     /// again with one savepoint per write, so a failing write is rolled back alone and gets its
     /// error while the others are acknowledged after the commit.
-    private func commit(_ batch: [Pending], in db: Database, clock: ContinuousClock) {
+    private func commit(_ batch: [Pending], in db: Database) {
         let start = clock.now
         var resumes: [@Sendable () -> Void] = []
         var ran = start
@@ -188,9 +184,9 @@ public struct GroupCommitStatistics: Sendable, Equatable {
     public var transactions = 0
     public var writes = 0
     public var largestBatch = 0
-    /// Wall-clock time the drain spent in turns on the writer connection, from asking for it to
-    /// getting control back. Against a run's length it tells how close the single writer is to
-    /// being the bottleneck.
+    /// Wall-clock time of the writer's turns, each from being queued on the writer connection to
+    /// its end. Against a run's length it tells how close the single writer is to being the
+    /// bottleneck.
     public var busy: Duration = .zero
     /// The part of `busy` spent running the batches' statements.
     public var statements: Duration = .zero
