@@ -73,6 +73,14 @@ import Testing
         #expect(first.hasPrefix("{\"amount\":12900,\"case_id\":\"case_1\",\"currency\":\"eur\",\"customer\":{\"email\":"))
     }
 
+    @Test(arguments: [ActionKind.financingOffer, .dunningEmail, .notifyOps, .retryPayment])
+    func everyLevelIsInJSONEncodersSortedOrder(_ kind: ActionKind) throws {
+        let payload = build(kind, parameters: ["terms": "instalments_6", "template": "update_card", "step": "2"])
+        let object = try JSONSerialization.jsonObject(with: Data(payload.utf8))
+        let resorted = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(String(decoding: resorted, as: UTF8.self) == payload)
+    }
+
     @Test func missingCustomerFallsBackToTheCaseCustomerID() throws {
         let body = try Fixtures.json(build(.financingOffer, parameters: [:], customer: nil))
         let customer = try #require(body["customer"] as? [String: Any])

@@ -105,12 +105,13 @@ public enum ActionPayloads {
 }
 
 /// A tiny JSON tree rendered with sorted keys, so LifelineCore needs no Foundation.
-enum PayloadJSON: Sendable, Equatable {
+enum PayloadJSON: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
     case string(String)
-    case object([String: PayloadJSON])
+    /// Members as written (no dictionary to hash into); rendered sorted by key.
+    case object(KeyValuePairs<String, PayloadJSON>)
 
     var rendered: String {
         var output = ""
