@@ -6,6 +6,8 @@ import GRDBSQLite
 /// that hold their buffers, the statement runs in the innermost one, and the bindings are cleared
 /// before those closures return.
 private let staticDestructor = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+/// Empty text is copied: the literal's pointer lives only for the call.
+private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 extension Database {
     /// Runs a cached INSERT / UPDATE with `values` bound straight to its parameters. GRDB's
@@ -98,7 +100,7 @@ extension Database {
                 let code = if let start = bytes.baseAddress, !bytes.isEmpty {
                     sqlite3_bind_text(handle, position, start, CInt(bytes.count), staticDestructor)
                 } else {
-                    sqlite3_bind_text(handle, position, "", 0, staticDestructor)
+                    sqlite3_bind_text(handle, position, "", 0, transientDestructor)
                 }
                 guard code == SQLITE_OK else { throw failure(code, sql: sql, resetting: handle) }
                 return try next()
