@@ -109,14 +109,7 @@ struct JSONTapeParser {
             skipWhitespace()
             try value()
             count += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONSyntaxError("unterminated object", at: index) }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw JSONSyntaxError("expected '}'", at: index) }
+            if try anotherFollows(closing: UInt8(ascii: "}"), in: "object") { continue }
             try refuseRepeatedKeys(from: firstKey)
             openKeys.removeSubrange(firstKey...)
             return close(opened, count: count)
@@ -164,16 +157,23 @@ struct JSONTapeParser {
         while true {
             try value()
             count += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONSyntaxError("unterminated array", at: index) }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { throw JSONSyntaxError("expected ']'", at: index) }
+            if try anotherFollows(closing: UInt8(ascii: "]"), in: "array") { continue }
             return close(opened, count: count)
         }
+    }
+
+    /// After a member or an element: true past a `,` (another follows), false on `closing`,
+    /// which is left for `close` to step over.
+    mutating func anotherFollows(closing: UInt8, in container: String) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONSyntaxError("unterminated \(container)", at: index) }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+            return true
+        }
+        guard bytes[index] == closing else { throw JSONSyntaxError("expected '\(Character(Unicode.Scalar(closing)))'", at: index) }
+        return false
     }
 
     // MARK: strings

@@ -47,17 +47,4 @@ enum StripeJSON: Sendable, Equatable, Decodable {
             throw .malformed("body is not valid JSON")
         }
     }
-
-    /// A short name of the value's kind, for rejection details.
-    var kind: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .integer: "an integer"
-        case .fraction: "a non-integer or out-of-range number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
 }
