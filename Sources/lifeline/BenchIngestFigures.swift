@@ -81,7 +81,3 @@ extension GroupCommitStatistics {
                       per(statements), per(commit), per(busy - statements - commit), per(onCPU))
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -69,7 +69,7 @@ extension Bench {
             }
             let peakMiB = ProcessMemory.peakMiB
             let delivered = try await store.actions(status: .delivered).count
-            let seconds = Double(result.2.components.seconds) + Double(result.2.components.attoseconds) / 1e18
+            let seconds = result.2.seconds
             print(String(format: "outbox: %d actions delivered in %.2f s: %.0f actions/s (batch size %d, %d HTTP requests answered by the stub)",
                          delivered, seconds, Double(delivered) / seconds, batchSize, stub.requests))
             print("group commit: \(result.1) attempts recorded in \(result.0) transactions")

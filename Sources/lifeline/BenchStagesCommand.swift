@@ -98,7 +98,7 @@ extension Bench {
         }
 
         func row(_ stage: String, _ time: Duration) -> [String] {
-            let micros = Double(time.components.seconds) * 1e6 + Double(time.components.attoseconds) / 1e12
+            let micros = time.seconds * 1e6
             let each = micros / Double(events)
             return [stage, String(format: "%.1f", each), String(format: "%.0f", 1e6 / each)]
         }

@@ -78,7 +78,7 @@ struct LoadGenerator {
         let elapsed = started.duration(to: clock.now)
         var merged = LoadResult(
             label: label, requests: requests.count, acknowledged: 0, failures: [:], failedIndexes: [],
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.seconds,
             latency: Self.histogram()
         )
         for part in parts {
