@@ -139,8 +139,12 @@ final class GroupCommitWriter: Sendable {
         let committed = clock.now
         queue.withLock { $0.statistics.record(statements: start.duration(to: ran), commit: ran.duration(to: committed)) }
         afterCommit(batch.count)
-        let finished = resumes
-        DispatchQueue.global().async { for resume in finished { resume() } }
+        resumeOffTheWriter(resumes)
+    }
+
+    /// The callers are resumed from another thread, so the writer goes on to the next batch.
+    private func resumeOffTheWriter(_ resumptions: [@Sendable () -> Void]) {
+        DispatchQueue.global().async { for resume in resumptions { resume() } }
     }
 
     private func commitIsolatingFailures(_ batch: [Pending], in db: Database) {
@@ -166,16 +170,16 @@ final class GroupCommitWriter: Sendable {
                 return .commit
             }
         } catch {
-            for pending in batch { pending.fail(error) }
+            resumeOffTheWriter(batch.map { pending in { pending.fail(error) } })
             return
         }
         afterCommit(batch.count)
-        for (pending, outcome) in zip(batch, outcomes) {
+        resumeOffTheWriter(zip(batch, outcomes).map { pending, outcome in
             switch outcome {
-            case .success(let resume): resume()
-            case .failure(let error): pending.fail(error)
+            case .success(let resume): resume
+            case .failure(let error): { pending.fail(error) }
             }
-        }
+        })
     }
 }
 
