@@ -202,9 +202,11 @@ enum MultiInstance {
         /// Nothing due is left pending, and nothing is leased.
         func outboxIsSettled() async throws -> Bool {
             let now = clock.nowSeconds()
-            let leased = try await observer.actions(status: .leased)
-            let pending = try await observer.actions(status: .pending)
-            return leased.isEmpty && pending.allSatisfy { $0.nextAttemptAt > now }
+            // One query, so one snapshot: with two, an action claimed between them was neither
+            // pending nor leased, the outbox looked settled while its call was in flight, and the
+            // clock moved past its lease.
+            let actions = try await observer.actions(status: nil)
+            return actions.allSatisfy { $0.status != .leased && ($0.status != .pending || $0.nextAttemptAt > now) }
         }
 
         func close() async {
