@@ -44,11 +44,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        /// Durable storage: the Store protocol and its SQLite (GRDB) implementation.
+        /// The store protocols every storage implements and every consumer depends on: no database library.
+        .target(name: "LifelineStore", dependencies: ["LifelineCore"]),
+        /// The embedded store: the protocols on SQLite (GRDB).
         .target(
-            name: "LifelineStore",
+            name: "LifelineStoreSQLite",
             dependencies: [
-                "LifelineCore",
+                "LifelineCore", "LifelineStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The C API under GRDB, to bind the writer's INSERT values without boxing them.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -80,7 +82,7 @@ let package = Package(
         .target(
             name: "LifelineServer",
             dependencies: [
-                "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineStorePostgres", "LifelineConfig", "LifelineOutbound",
+                "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineStoreSQLite", "LifelineStorePostgres", "LifelineConfig", "LifelineOutbound",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "lifeline",
             dependencies: [
-                "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineConfig", "LifelineServer", "LifelineOutbound",
+                "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineStoreSQLite", "LifelineConfig", "LifelineServer", "LifelineOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(name: "FuzzNormalizers", dependencies: ["FuzzSupport", "LifelineCore", "LifelineProviders"], path: "Fuzz/FuzzNormalizers"),
         .testTarget(
             name: "LifelineStoreTests",
-            dependencies: ["LifelineCore", "LifelineStore", "LifelineStorePostgres", "LifelineConfig", "LifelineTestSupport"]
+            dependencies: ["LifelineCore", "LifelineStore", "LifelineStoreSQLite", "LifelineStorePostgres", "LifelineConfig", "LifelineTestSupport"]
         ),
         .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore", "LifelineConfig"]),
         .testTarget(name: "LifelineProvidersTests", dependencies: ["LifelineProviders", "LifelineConfig"]),
@@ -129,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "LifelineServerTests",
             dependencies: [
-                "LifelineServer", "LifelineStore", "LifelineStorePostgres", "LifelineProviders", "LifelineOutbound", "LifelineConfig", "LifelineTestSupport",
+                "LifelineServer", "LifelineStore", "LifelineStoreSQLite", "LifelineStorePostgres", "LifelineProviders", "LifelineOutbound", "LifelineConfig", "LifelineTestSupport",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -6,6 +6,7 @@ import LifelineCore
 import LifelineOutbound
 import LifelineProviders
 import LifelineStore
+import LifelineStoreSQLite
 import LifelineStorePostgres
 import Logging
 import NIOCore

@@ -3,6 +3,7 @@ import Foundation
 import LifelineConfig
 import LifelineCore
 import LifelineStore
+import LifelineStoreSQLite
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

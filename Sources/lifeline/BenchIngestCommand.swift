@@ -5,6 +5,7 @@ import LifelineConfig
 import LifelineCore
 import LifelineServer
 import LifelineStore
+import LifelineStoreSQLite
 import Logging
 
 extension Bench {

@@ -1,5 +1,6 @@
 import Foundation
 import LifelineStore
+import LifelineStoreSQLite
 
 /// What `bench ingest` prints: both runs side by side, the ratio, memory, the store check and
 /// the targets met or not.

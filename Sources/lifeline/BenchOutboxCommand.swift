@@ -6,6 +6,7 @@ import LifelineOutbound
 import LifelineProviders
 import LifelineServer
 import LifelineStore
+import LifelineStoreSQLite
 import Logging
 
 extension Bench {

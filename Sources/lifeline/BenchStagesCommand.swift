@@ -4,6 +4,7 @@ import LifelineConfig
 import LifelineCore
 import LifelineProviders
 import LifelineStore
+import LifelineStoreSQLite
 
 extension Bench {
     /// Where an ingest goes without HTTP: each stage of the webhook path timed on its own, so a

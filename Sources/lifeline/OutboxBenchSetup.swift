@@ -2,6 +2,7 @@ import Foundation
 import LifelineCore
 import LifelineProviders
 import LifelineStore
+import LifelineStoreSQLite
 
 /// Fills the outbox the way production does: each customer's subscription, then a payment
 /// failure that the playbook answers with planned actions, ingested through the real store.

@@ -3,7 +3,8 @@ import GRDB
 import GRDBSQLite
 import HummingbirdTesting
 import LifelineCore
-@testable import LifelineStore
+import LifelineStore
+@testable import LifelineStoreSQLite
 import Testing
 
 /// The writer binds INSERT values straight to SQLite: every value must come back exactly as

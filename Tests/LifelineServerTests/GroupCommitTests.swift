@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import GRDB
 import LifelineCore
-@testable import LifelineStore
+import LifelineStore
+@testable import LifelineStoreSQLite
 import Synchronization
 import Testing
 

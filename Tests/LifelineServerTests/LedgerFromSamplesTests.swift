@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import LifelineCore
 import LifelineStore
+import LifelineStoreSQLite
 import Testing
 
 /// The ledger built from the sample webhooks, through a real server into a real SQLite file.

@@ -4,6 +4,7 @@ import LifelineCore
 import LifelineOutbound
 import LifelineServer
 import LifelineStore
+import LifelineStoreSQLite
 import Testing
 
 /// The peers are down (connection refused), then too slow (timeouts), then back: every action

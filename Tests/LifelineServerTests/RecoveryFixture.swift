@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LifelineCore
 import LifelineProviders
 import LifelineStore
+import LifelineStoreSQLite
 import LifelineTestSupport
 
 /// A server wired to a partner / dunning / Stripe stub on loopback, with a hand-moved clock.

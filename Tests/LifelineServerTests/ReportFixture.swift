@@ -5,6 +5,7 @@ import LifelineConfig
 import LifelineCore
 import LifelineServer
 import LifelineStore
+import LifelineStoreSQLite
 import Logging
 
 /// A real server with an admin token over a SQLite ledger loaded in bulk: two years of

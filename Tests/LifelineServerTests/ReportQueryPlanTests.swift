@@ -1,5 +1,6 @@
 import GRDB
-@testable import LifelineStore
+import LifelineStore
+@testable import LifelineStoreSQLite
 import Testing
 
 /// The report reads every movement: its query must be answered from one index alone, whatever

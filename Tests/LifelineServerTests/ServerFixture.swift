@@ -8,6 +8,7 @@ import LifelineOutbound
 import LifelineProviders
 import LifelineServer
 import LifelineStore
+import LifelineStoreSQLite
 import Logging
 import NIOCore
 

@@ -1,3 +1,4 @@
+import LifelineStoreSQLite
 import Testing
 
 /// One conformance suite, run against both stores: the checks live in `Conformance`, and each

@@ -2,6 +2,7 @@ import Foundation
 import LifelineConfig
 import LifelineCore
 import LifelineStore
+import LifelineStoreSQLite
 import LifelineStorePostgres
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 /// Recovery runs inside the ingest transaction: the case and its outbox actions are committed
 /// with the event that caused them, or not at all.

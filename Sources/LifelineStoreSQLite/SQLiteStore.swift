@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit
 /// survives power loss before the webhook is acknowledged.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 // Hand-written columns for the records every webhook writes: the same columns and values as
 // their `Codable` encoding, without GRDB's generic `Encodable` path and its per-write DAO, which

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 // Hand-written row decoding for the records ingest reads back per webhook: the same values as
 // their `Codable` decoding, without GRDB's generic `Decodable` path. Each record reads its columns

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 /// Report input straight from rows: a million movements must load in well under a second,
 /// so nothing here goes through Codable.

@@ -1,5 +1,6 @@
 import GRDB
 import LifelineCore
+import LifelineStore
 
 /// The outbox as a table: a lease marks a claimed action, so a dispatcher that dies leaves it
 /// to the next claim once the lease expires.

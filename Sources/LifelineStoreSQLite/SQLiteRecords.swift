@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 // Ledger records map one-to-one onto their tables; nested values are stored as JSON.
 

@@ -1,5 +1,6 @@
 import GRDB
 import LifelineCore
+import LifelineStore
 
 /// Bulk loading and an independent SQL check of the cohort, for `lifeline bench report` and tests.
 extension SQLiteStore {

@@ -1,6 +1,7 @@
 import Dispatch
 import GRDB
 import LifelineCore
+import LifelineStore
 import Synchronization
 #if canImport(Glibc)
 import Glibc

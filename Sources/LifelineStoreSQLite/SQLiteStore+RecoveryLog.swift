@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifelineCore
+import LifelineStore
 
 extension SQLiteStore {
     public func cases(status: CaseStatus?, category: FailureCategory?) async throws -> [RecoveryCase] {

@@ -1,5 +1,6 @@
 import GRDB
 import LifelineCore
+import LifelineStore
 
 extension SQLiteStore {
     public func summary() async throws -> LedgerSummary {

@@ -1,4 +1,5 @@
 import LifelineCore
+import LifelineStore
 
 /// The writer's per-webhook reads, each selecting its table's `ColumnSQL.selection`.
 enum LoadSQL {
