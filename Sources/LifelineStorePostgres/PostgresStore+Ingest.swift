@@ -67,11 +67,7 @@ extension PostgresStore {
         if let failure = changes.failure { try await session.save(failure) }
         if let movement = changes.movement { try await session.insert(movement) }
         try await applyRecovery(event, ledger: changes, reducer: recovery, now: now, in: session)
-        if let failure = changes.failure, failure.isUnknownCode {
-            let code = failure.codes.failureCode ?? failure.codes.declineCode ?? failure.codes.bankReasonCode ?? "none"
-            return changes.notes + ["unknown reason code \(code) on \(failure.id): classified technical"]
-        }
-        return changes.notes
+        return EventPipeline.notes(of: changes)
     }
 
     static func loadState(for event: BillingEvent, in session: PostgresSession) async throws -> LedgerState {

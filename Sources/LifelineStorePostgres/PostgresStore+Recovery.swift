@@ -5,13 +5,8 @@ import PostgresNIO
 /// Recovery runs inside the ingest transaction, under the customer's lock: the case and its
 /// outbox actions are committed with the event that caused them, or not at all.
 extension PostgresStore {
-    static let recoveryEventTypes: Set<BillingEventType> = [
-        .paymentFailed, .paymentChargedBack, .disputeOpened, .paymentSucceeded,
-        .invoiceUncollectible, .invoiceVoided, .subscriptionDeleted,
-    ]
-
     static func applyRecovery(_ event: BillingEvent, ledger: LedgerChanges, reducer: RecoveryReducer, now: Int64, in session: PostgresSession) async throws {
-        guard recoveryEventTypes.contains(event.type) else { return }
+        guard EventPipeline.recoveryEventTypes.contains(event.type) else { return }
         let state = try await loadRecoveryState(for: event, ledger: ledger, in: session)
         let changes = reducer.apply(event, ledger: ledger, state: state, now: now)
         try await save(changes, now: now, in: session)
@@ -23,7 +18,7 @@ extension PostgresStore {
             SELECT * FROM cases WHERE customer_id = \(customerID) AND status IN ('open', 'acting') ORDER BY opened_at
             """, PostgresRecords.recoveryCase)
         let readsHistory = RecoveryReducer.readsHistory(event.type)
-        guard RecoveryReducer.readsState(event.type, hasRunningCases: !running.isEmpty) else {
+        guard RecoveryReads(customerID: customerID, history: readsHistory, currency: event.currency).needsCaseContext(runningCases: running.count) else {
             return RecoveryState(customer: ledger.customer, runningCases: [], caseActions: [], pastFailures: [], invoices: [], customerMRR: 0, paydays: [])
         }
         var actions: [RecoveryAction] = []

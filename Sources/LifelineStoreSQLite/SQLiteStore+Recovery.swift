@@ -6,13 +6,8 @@ import LifelineStore
 /// Recovery runs inside the ingest transaction: the case and its outbox actions are committed
 /// with the event that caused them, or not at all.
 extension SQLiteStore {
-    static let recoveryEventTypes: Set<BillingEventType> = [
-        .paymentFailed, .paymentChargedBack, .disputeOpened, .paymentSucceeded,
-        .invoiceUncollectible, .invoiceVoided, .subscriptionDeleted,
-    ]
-
     static func applyRecovery(_ event: BillingEvent, ledger: LedgerChanges, reducer: RecoveryReducer, now: Int64, in db: Database) throws {
-        guard recoveryEventTypes.contains(event.type) else { return }
+        guard EventPipeline.recoveryEventTypes.contains(event.type) else { return }
         let state = try loadRecoveryState(for: event, ledger: ledger, in: db)
         let changes = reducer.apply(event, ledger: ledger, state: state, now: now)
         try save(changes, now: now, in: db)
@@ -22,7 +17,7 @@ extension SQLiteStore {
         let customerID = event.customer.id
         let running = try db.fetchAll(RecoveryCase.self, cachedSQL: LoadSQL.runningCases, values: [customerID])
         let readsHistory = RecoveryReducer.readsHistory(event.type)
-        guard RecoveryReducer.readsState(event.type, hasRunningCases: !running.isEmpty) else {
+        guard RecoveryReads(customerID: customerID, history: readsHistory, currency: event.currency).needsCaseContext(runningCases: running.count) else {
             return RecoveryState(customer: ledger.customer, runningCases: [], caseActions: [], pastFailures: [], invoices: [], customerMRR: 0, paydays: [])
         }
         var actions: [RecoveryAction] = []

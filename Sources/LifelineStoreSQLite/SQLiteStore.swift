@@ -127,11 +127,7 @@ public final class SQLiteStore: LifelineStore {
         if let failure = changes.failure { try db.upsertColumns(failure) }
         if let movement = changes.movement { try db.insertColumns(movement) }
         try applyRecovery(event, ledger: changes, reducer: recovery, now: now, in: db)
-        if let failure = changes.failure, failure.isUnknownCode {
-            let code = failure.codes.failureCode ?? failure.codes.declineCode ?? failure.codes.bankReasonCode ?? "none"
-            return changes.notes + ["unknown reason code \(code) on \(failure.id): classified technical"]
-        }
-        return changes.notes
+        return EventPipeline.notes(of: changes)
     }
 
     static func loadState(for event: BillingEvent, in db: Database) throws -> LedgerState {

@@ -128,7 +128,7 @@ struct RecoveryReducerTests {
     }
 }
 
-/// Stores skip loads by `readsState` and `readsHistory`: the reducer must decide the same
+/// Stores skip loads by what `EventPipeline` declares (`recoveryEventTypes`, `RecoveryReads`): the reducer must decide the same
 /// without what they skip.
 @Suite("Recovery reducer inputs")
 struct RecoveryReducerInputTests {
@@ -156,7 +156,11 @@ struct RecoveryReducerInputTests {
             withoutHistory.paydays = []
             #expect(base.reducer.apply(event, ledger: ledger, state: withoutHistory, now: RecoveryReducerTests.start) == reference, "\(type)")
         }
-        if !RecoveryReducer.readsState(type, hasRunningCases: false) {
+        if !EventPipeline.recoveryEventTypes.contains(type) {
+            #expect(reference == RecoveryChanges(), "\(type) is not a recovery event type, yet changes a case")
+        }
+        let reads = RecoveryReads(customerID: base.customer.id, history: RecoveryReducer.readsHistory(type), currency: "eur")
+        if !reads.needsCaseContext(runningCases: 0) {
             let nothingRunning = RecoveryState(customer: base.customer, invoices: full.invoices, customerMRR: 4_900)
             #expect(base.reducer.apply(event, ledger: ledger, state: nothingRunning, now: RecoveryReducerTests.start) == RecoveryChanges(), "\(type)")
         }

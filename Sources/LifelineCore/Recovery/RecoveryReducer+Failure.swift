@@ -65,6 +65,14 @@ extension RecoveryReducer {
             paydays: state.paydays, now: now
         )
         let decision = PlaybookEngine.decide(policy.playbook, context: context)
+        guard plansActions else {
+            changes.timeline.append(TimelineEntry(
+                caseID: recoveryCase.id, at: now, kind: "decision",
+                summary: "history: no action planned (imported, or heard of after the action horizon); the playbook would have chosen: \(decision.reason)",
+                reference: decision.ruleName
+            ))
+            return
+        }
         changes.timeline.append(TimelineEntry(caseID: recoveryCase.id, at: now, kind: "decision", summary: decision.reason, reference: decision.ruleName))
         let invoice = recoveryCase.invoiceIDs.last.flatMap { id in state.invoices.first { $0.id == id } }
         for step in decision.steps {

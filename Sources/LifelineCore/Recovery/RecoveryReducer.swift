@@ -2,6 +2,8 @@
 /// same transaction as the event, so an action exists exactly when its cause does.
 public struct RecoveryReducer: Sendable {
     public var policy: RecoveryPolicy
+    /// False while applying history: cases open and end as they did, but no action is planned.
+    var plansActions = true
 
     public init(policy: RecoveryPolicy) {
         self.policy = policy
@@ -10,19 +12,22 @@ public struct RecoveryReducer: Sendable {
     /// The events that may open or extend a case; the others only move running cases.
     public static let failureTypes: Set<BillingEventType> = [.paymentFailed, .paymentChargedBack, .disputeOpened]
 
-    /// Whether `apply` can change anything for this event: a failure, or a case to move.
-    public static func readsState(_ type: BillingEventType, hasRunningCases: Bool) -> Bool {
-        hasRunningCases || failureTypes.contains(type)
-    }
-
     /// Whether `apply` reads the customer's past failures, MRR and paydays: only to score and
     /// plan a case, so only for a failure. Stores load them for these events alone.
     public static func readsHistory(_ type: BillingEventType) -> Bool {
         failureTypes.contains(type)
     }
 
-    /// - Parameter now: when Lifeline received the event; actions are scheduled from it.
-    public func apply(_ event: BillingEvent, ledger: LedgerChanges, state: RecoveryState, now: Int64) -> RecoveryChanges {
+    /// - Parameters:
+    ///   - now: when Lifeline received the event; actions are scheduled from it.
+    ///   - mayPlan: false for history (`EventPipeline.mayAct`): the decision is recorded, no action planned.
+    public func apply(_ event: BillingEvent, ledger: LedgerChanges, state: RecoveryState, now: Int64, mayPlan: Bool = true) -> RecoveryChanges {
+        var reducer = self
+        reducer.plansActions = mayPlan
+        return reducer.reduce(event, ledger: ledger, state: state, now: now)
+    }
+
+    func reduce(_ event: BillingEvent, ledger: LedgerChanges, state: RecoveryState, now: Int64) -> RecoveryChanges {
         var changes = RecoveryChanges()
         switch event.type {
         case _ where Self.failureTypes.contains(event.type):
