@@ -83,23 +83,13 @@ extension PostgresStore {
                 return .notFound
             }
             try await session.lockCustomer(customerID)
-            guard var action = try await session.first("SELECT * FROM actions WHERE id = \(id) FOR UPDATE", PostgresRecords.action) else {
+            guard let action = try await session.first("SELECT * FROM actions WHERE id = \(id) FOR UPDATE", PostgresRecords.action) else {
                 return .notFound
             }
-            guard action.status == .dead || action.status == .cancelled else { return .notRetryable(action.status) }
-            let previous = action.status
-            action.status = .pending
-            action.attempts = 0
-            action.nextAttemptAt = now
-            action.leaseExpiresAt = nil
-            action.updatedAt = now
-            try await session.update(action)
-            try await session.insert(TimelineEntry(
-                caseID: action.caseID, at: now, kind: "action",
-                summary: "\(action.kind.rawValue) \(action.id) sent back to the outbox by finance ops (was \(previous.rawValue))",
-                reference: action.id
-            ))
-            return .scheduled(action)
+            guard let retry = action.sentBack(at: now) else { return .notRetryable(action.status) }
+            try await session.update(retry.action)
+            try await session.insert(retry.entry)
+            return .scheduled(retry.action)
         }
     }
 

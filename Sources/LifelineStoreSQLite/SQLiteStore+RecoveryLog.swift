@@ -65,21 +65,11 @@ extension SQLiteStore {
 
     public func retryAction(id: String, now: Int64) async throws -> RetryResult {
         try await pool.write { db in
-            guard var action = try RecoveryAction.fetchOne(db, key: id) else { return .notFound }
-            guard action.status == .dead || action.status == .cancelled else { return .notRetryable(action.status) }
-            let previous = action.status
-            action.status = .pending
-            action.attempts = 0
-            action.nextAttemptAt = now
-            action.leaseExpiresAt = nil
-            action.updatedAt = now
-            try action.update(db)
-            try TimelineEntry(
-                caseID: action.caseID, at: now, kind: "action",
-                summary: "\(action.kind.rawValue) \(action.id) sent back to the outbox by finance ops (was \(previous.rawValue))",
-                reference: action.id
-            ).insert(db)
-            return .scheduled(action)
+            guard let action = try RecoveryAction.fetchOne(db, key: id) else { return .notFound }
+            guard let retry = action.sentBack(at: now) else { return .notRetryable(action.status) }
+            try retry.action.update(db)
+            try retry.entry.insert(db)
+            return .scheduled(retry.action)
         }
     }
 

@@ -39,3 +39,22 @@ extension RecoveryAction {
         return summary
     }
 }
+
+extension RecoveryAction {
+    /// Finance ops send an action again: only a dead or cancelled one, back to pending now with
+    /// its attempts reset, and the timeline entry that says so; nil for any other status.
+    public func sentBack(at now: Int64) -> (action: RecoveryAction, entry: TimelineEntry)? {
+        guard status == .dead || status == .cancelled else { return nil }
+        var action = self
+        action.status = .pending
+        action.attempts = 0
+        action.nextAttemptAt = now
+        action.leaseExpiresAt = nil
+        action.updatedAt = now
+        let entry = TimelineEntry(
+            caseID: caseID, at: now, kind: "action",
+            summary: "\(kind.rawValue) \(id) sent back to the outbox by finance ops (was \(status.rawValue))", reference: id
+        )
+        return (action, entry)
+    }
+}
