@@ -110,7 +110,12 @@ let package = Package(
         .executableTarget(name: "FuzzNormalizers", dependencies: ["FuzzSupport", "LifelineCore", "LifelineProviders"], path: "Fuzz/FuzzNormalizers"),
         .testTarget(
             name: "LifelineStoreTests",
-            dependencies: ["LifelineCore", "LifelineStore", "LifelineStoreSQLite", "LifelineStorePostgres", "LifelineConfig", "LifelineTestSupport"]
+            dependencies: [
+                "LifelineCore", "LifelineStore", "LifelineStoreSQLite", "LifelineStorePostgres", "LifelineConfig", "LifelineTestSupport",
+                // Raw SQL behind a store's back, to leave a row as a faulty release would.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore", "LifelineConfig"]),
         .testTarget(name: "LifelineProvidersTests", dependencies: ["LifelineProviders", "LifelineConfig"]),

@@ -19,6 +19,8 @@ public struct RecoverySettings: Sendable, Equatable {
     public var pollIntervalMilliseconds: Int
     /// How long a claim keeps other instances off an action; nil: see `effectiveLeaseSeconds`.
     public var leaseSeconds: Int?
+    /// Events heard of longer than this after they happened build history and plan no action.
+    public var actionHorizonHours: Int = 72
 
     public init(
         weights: StressWeights = StressWeights(), playbook: Playbook = .default, maxAttempts: Int = 8,
@@ -40,11 +42,16 @@ public struct RecoverySettings: Sendable, Equatable {
     /// batch's calls run concurrently, so one request timeout plus a margin covers them).
     public var effectiveLeaseSeconds: Int { leaseSeconds ?? max(60, requestTimeoutSeconds + Self.leaseMarginSeconds) }
 
+    /// What the recovery reducer runs on: scoring, playbook and the action horizon.
+    public var policy: RecoveryPolicy {
+        RecoveryPolicy(weights: weights, playbook: playbook, actionHorizonSeconds: Int64(actionHorizonHours) * 3_600)
+    }
+
     /// Time a claim needs beyond the call itself: recording the attempt, clock skew between instances.
     public static let leaseMarginSeconds = 30
 }
 
-/// Reads the `stress:`, `playbooks:` and `outbox:` sections of `config/lifeline.yaml` with Yams
+/// Reads the `stress:`, `playbooks:`, `outbox:` and `recovery:` sections of `config/lifeline.yaml` with Yams
 /// (swift-configuration flattens keys and loses the rules' order); other sections are ignored
 /// and a missing section means its defaults.
 public enum RecoveryConfigLoader {
@@ -82,6 +89,10 @@ public enum RecoveryConfigLoader {
         }
         if let outbox = sections["outbox"] {
             try readOutbox(outbox, into: &settings)
+        }
+        if let recovery = sections["recovery"] {
+            let keys = try recovery.entries(allowed: ["action_horizon_hours"])
+            if let value = keys["action_horizon_hours"] { settings.actionHorizonHours = try value.int(in: 0...87_600) }
         }
         return settings
     }

@@ -5,12 +5,7 @@
 
 extension BillingEvent {
     public func jsonText() throws(JSONText.NonFiniteNumber) -> String {
-        try jsonText(subscriptionJSON: subscription?.jsonText())
-    }
-
-    /// The same text, given `subscription?.jsonText()` already written (the store keeps it as a
-    /// column too, so it is written once).
-    public func jsonText(subscriptionJSON: String?) throws(JSONText.NonFiniteNumber) -> String {
+        let subscriptionJSON = try subscription?.jsonText()
         var members = JSONMembers()
         members.raw("customer", customer.jsonText())
         if let dispute { members.raw("dispute", dispute.jsonText()) }

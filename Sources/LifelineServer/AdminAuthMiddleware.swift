@@ -13,6 +13,12 @@ public struct AdminAuthMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try authorize(request)
+        return try await next(request, context)
+    }
+
+    /// Throws the 401 unless the request presents a configured token.
+    func authorize(_ request: Request) throws {
         guard !tokens.isEmpty else {
             throw APIError(.unauthorized, "unauthorized", "no admin token is configured (admin.tokens / ADMIN_TOKENS)")
         }
@@ -33,7 +39,6 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         var matched = false
         for token in tokens where ConstantTime.equals(candidate, token) { matched = true }
         guard matched else { throw APIError(.unauthorized, "unauthorized", "invalid token") }
-        return try await next(request, context)
     }
 }
 

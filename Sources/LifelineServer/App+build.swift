@@ -21,16 +21,20 @@ public struct AppDependencies: Sendable {
     public var deliverer: (any ActionDeliverer)?
     /// Whether this process runs the outbox dispatcher (off to simulate a crash before delivery).
     public var runsDispatcher: Bool
+    /// Apply each webhook's events before answering it, instead of in the background projector:
+    /// for tests that read the ledger right after a post. Production acknowledges on append.
+    public var projectsBeforeAcknowledging: Bool
 
     public init(
         store: any LifelineStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "lifeline"),
-        deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true
+        deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true, projectsBeforeAcknowledging: Bool = false
     ) {
         self.store = store
         self.clock = clock
         self.logger = logger
         self.deliverer = deliverer
         self.runsDispatcher = runsDispatcher
+        self.projectsBeforeAcknowledging = projectsBeforeAcknowledging
     }
 }
 
@@ -50,7 +54,7 @@ public let outboundHTTPClient = HTTPClient(
 public func openStore(
     _ configuration: LifelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
 ) async throws -> any LifelineStore & ReportSource {
-    let policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+    let policy = configuration.recovery.policy
     if let url = storageURL(configuration, environment: environment) {
         let store = try PostgresStore(url: url, reasonCodes: configuration.reasonCodes, policy: policy)
         do {
@@ -128,19 +132,25 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router(context: BasicRequestContext.self)
     extraRoutes(router)
-    HealthRoutes(store: dependencies.store).register(on: router)
+    HealthRoutes(store: dependencies.store, clock: dependencies.clock).register(on: router)
+    let projector = dependencies.projectsBeforeAcknowledging ? nil : Projector(
+        store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger
+    )
     let ingestor = WebhookIngestor(
         providers: makeProviders(configuration), store: dependencies.store,
-        clock: dependencies.clock, logger: dependencies.logger
+        clock: dependencies.clock, logger: dependencies.logger,
+        projection: projector.map { .background($0) } ?? .beforeAcknowledging
     )
-    WebhookRoutes(ingestor: ingestor, maxBodyBytes: configuration.http.maxBodyBytes).register(on: router)
+    let adminAuth = AdminAuthMiddleware(tokens: configuration.adminTokens)
+    WebhookRoutes(ingestor: ingestor, maxBodyBytes: configuration.http.maxBodyBytes, admin: adminAuth).register(on: router)
     ReportRoutes(source: dependencies.store as? any ReportSource, settings: configuration.reports, tokens: configuration.adminTokens, clock: dependencies.clock).register(on: router)
     PartnerCallbackRoutes(
         secrets: configuration.partners.mapValues(\.secret), log: dependencies.store, clock: dependencies.clock,
         maxBodyBytes: configuration.http.maxBodyBytes, logger: dependencies.logger
     ).register(on: router)
-    let admin = router.group("/api/v1").add(middleware: AdminAuthMiddleware(tokens: configuration.adminTokens))
+    let admin = router.group("/api/v1").add(middleware: adminAuth)
     RecoveryLogRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)
+    ProjectionRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)
 
     var app = Application(
         router: router,
@@ -156,6 +166,8 @@ public func buildApplication(
     if let storeService = dependencies.store as? any Service {
         app.addServices(storeService)
     }
+    // After the store, so it stops (its batch finished) before the store closes.
+    if let projector { app.addServices(projector) }
     if dependencies.runsDispatcher {
         app.addServices(makeDispatcher(configuration: configuration, dependencies: dependencies))
     }

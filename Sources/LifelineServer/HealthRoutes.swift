@@ -1,9 +1,17 @@
 import Hummingbird
+import LifelineCore
 import LifelineStore
 
-/// `/health`: the process answers; `/ready`: the store answers too.
+/// `/health`: the process answers; `/ready`: the store answers too, with the projector's lag.
 struct HealthRoutes {
     let store: any LifelineStore
+    let clock: any WallClock
+
+    /// `/ready`'s body.
+    struct Readiness: Encodable {
+        var status: String
+        var projection: ProjectionStatus
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in
@@ -12,7 +20,8 @@ struct HealthRoutes {
         router.get("/ready") { _, _ in
             do {
                 try await store.ping()
-                return try JSONResponse.make(.ok, ["status": "ready"])
+                let projection = try await store.projectionStatus(now: clock.nowSeconds())
+                return try JSONResponse.make(.ok, Readiness(status: "ready", projection: projection))
             } catch {
                 throw APIError(.serviceUnavailable, "store_unreachable", "the store did not answer")
             }

@@ -9,12 +9,18 @@ public struct WebhookIngestor: Sendable {
     public var store: any LifelineStore
     public var clock: any WallClock
     public var logger: Logger
+    /// Applies what was appended: in the background (woken here), or before the answer.
+    public var projection: ProjectionTiming
 
-    public init(providers: [ProviderName: any WebhookProvider], store: any LifelineStore, clock: any WallClock, logger: Logger) {
+    public init(
+        providers: [ProviderName: any WebhookProvider], store: any LifelineStore, clock: any WallClock, logger: Logger,
+        projection: ProjectionTiming
+    ) {
         self.providers = providers
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.projection = projection
     }
 
     public enum Failure: Error {
@@ -23,7 +29,9 @@ public struct WebhookIngestor: Sendable {
         case storeUnavailable(String)
     }
 
-    public func ingest(providerPath: String, body: [UInt8], headers: WebhookHeaders, rawHeaders: [(String, String)]) async throws(Failure) -> IngestResult {
+    public func ingest(
+        providerPath: String, body: [UInt8], headers: WebhookHeaders, rawHeaders: [(String, String)], origin: EventOrigin = .live
+    ) async throws(Failure) -> IngestResult {
         guard let name = ProviderName(rawValue: providerPath), let provider = providers[name] else {
             throw .unknownProvider(providerPath)
         }
@@ -44,18 +52,35 @@ public struct WebhookIngestor: Sendable {
         let incoming = IncomingDelivery(provider: name, receivedAt: now, headers: storedHeaders, body: body, events: delivery.events)
         let result: IngestResult
         do {
-            result = try await store.ingest(incoming)
+            result = try await store.append(incoming, origin: origin)
         } catch {
             logger.error("store failed; webhook not acknowledged", metadata: ["provider": "\(name.rawValue)", "error": "\(error)"])
             throw .storeUnavailable("\(error)")
         }
-        for note in result.notes {
-            logger.warning("ledger note", metadata: ["provider": "\(name.rawValue)", "note": "\(note)"])
-        }
-        logger.info("webhook stored", metadata: [
-            "provider": "\(name.rawValue)", "stored": "\(result.stored.count)",
-            "duplicates": "\(result.duplicates.count)", "ignored": "\(result.ignored.count)",
+        logger.info("webhook logged", metadata: [
+            "provider": "\(name.rawValue)", "origin": "\(origin.rawValue)", "stored": "\(JSONText.array(result.stored))",
+            "duplicates": "\(JSONText.array(result.duplicates))", "ignored": "\(JSONText.array(result.ignored))",
         ])
+        switch projection {
+        case .background(let projector):
+            if !result.stored.isEmpty { projector.kick() }
+        case .beforeAcknowledging:
+            // The events are durable already: a failed projection is retried by the next pass,
+            // it does not turn the acknowledgement into an error.
+            do {
+                try await store.projectAll(now: now)
+            } catch {
+                logger.error("projection failed after the append; left in the log", metadata: ["error": "\(error)"])
+            }
+        }
         return result
     }
+}
+
+/// When the events of an acknowledged webhook reach the ledger.
+public enum ProjectionTiming: Sendable {
+    /// A projector service applies them after the 2xx (production).
+    case background(Projector)
+    /// Applied before the 2xx, for tests that read the ledger right after posting.
+    case beforeAcknowledging
 }

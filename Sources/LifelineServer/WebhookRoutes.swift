@@ -1,13 +1,19 @@
+import HTTPTypes
 import Hummingbird
 import LifelineCore
 import LifelineProviders
 import LifelineStore
 import NIOCore
 
-/// `POST /webhooks/{provider}`: 2xx only once every new event is committed.
+/// `POST /webhooks/{provider}`: 2xx only once every new event is durable in the log.
 struct WebhookRoutes {
     let ingestor: WebhookIngestor
     let maxBodyBytes: Int
+    /// Checks the admin token that a `Lifeline-Origin` other than `live` must come with.
+    let admin: AdminAuthMiddleware
+
+    /// `replay` or `import`, set by `lifeline replay --origin`; absent means `live`.
+    static let originHeader = HTTPField.Name("Lifeline-Origin")!
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/webhooks/:provider") { request, context in
@@ -25,6 +31,7 @@ struct WebhookRoutes {
 
     func handle(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let providerPath = context.parameters.get("provider") ?? ""
+        let origin = try origin(of: request)
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodyBytes)
@@ -36,7 +43,7 @@ struct WebhookRoutes {
         let result: IngestResult
         do throws(WebhookIngestor.Failure) {
             result = try await ingestor.ingest(
-                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders
+                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders, origin: origin
             )
         } catch {
             switch error {
@@ -52,5 +59,16 @@ struct WebhookRoutes {
             }
         }
         return Self.acknowledgement(result)
+    }
+
+    /// The origin the request asks for. Only an operator may mark events as history: anything
+    /// but `live` needs an admin token, so nobody else can keep a real failure from being acted on.
+    func origin(of request: Request) throws -> EventOrigin {
+        guard let value = request.headers[Self.originHeader] else { return .live }
+        guard let origin = EventOrigin(rawValue: value) else {
+            throw APIError(.badRequest, "invalid_origin", "Lifeline-Origin must be live, replay or import")
+        }
+        if origin != .live { try admin.authorize(request) }
+        return origin
     }
 }

@@ -17,14 +17,13 @@ public struct IncomingDelivery: Sendable {
     }
 }
 
-/// What happened to a delivery's events once committed.
+/// What happened to a delivery's events once appended to the log.
 public struct IngestResult: Sendable, Equatable {
+    /// Logged for the first time, to be projected.
     public var stored: [String] = []
     public var duplicates: [String] = []
-    /// Stored but not acted upon: types Lifeline ignores.
+    /// Logged (raw body kept) but of a type Lifeline does not act on; not also under `stored`.
     public var ignored: [String] = []
-    /// Reasons parts of events were not applied, and unknown reason codes.
-    public var notes: [String] = []
 
     public init() {}
 }
@@ -55,13 +54,10 @@ public struct LedgerSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// Durable storage: raw and normalized events, and the ledger derived from them.
-public protocol LifelineStore: OutboxStore, RecoveryLogStore {
+/// Durable storage: the event log (raw and normalized events), and the ledger projected from it.
+public protocol LifelineStore: EventLogStore, OutboxStore, RecoveryLogStore {
     /// Creates or upgrades the schema.
     func migrate() async throws
-    /// Stores the delivery and applies its new events to the ledger in one transaction;
-    /// events already stored are reported as duplicates and not applied again.
-    func ingest(_ delivery: IncomingDelivery) async throws -> IngestResult
     /// Throws when the store cannot be reached.
     func ping() async throws
     func summary() async throws -> LedgerSummary
@@ -73,8 +69,11 @@ public protocol LifelineStore: OutboxStore, RecoveryLogStore {
     func storedEvents() async throws -> [StoredEvent]
 }
 
-/// An event row as stored.
+/// An event row as logged.
 public struct StoredEvent: Sendable, Equatable, Codable {
+    /// Position in the log: the projector applies events in this order.
+    public var seq: Int64
+    public var origin: EventOrigin
     public var provider: String
     public var eventID: String
     public var deliveryID: Int64
@@ -86,9 +85,11 @@ public struct StoredEvent: Sendable, Equatable, Codable {
     public var notes: String?
 
     public init(
-        provider: String, eventID: String, deliveryID: Int64, providerType: String, type: String?, occurredAt: Int64,
-        receivedAt: Int64, normalized: BillingEvent?, notes: String?
+        seq: Int64 = 0, origin: EventOrigin = .live, provider: String, eventID: String, deliveryID: Int64, providerType: String,
+        type: String?, occurredAt: Int64, receivedAt: Int64, normalized: BillingEvent?, notes: String?
     ) {
+        self.seq = seq
+        self.origin = origin
         self.provider = provider
         self.eventID = eventID
         self.deliveryID = deliveryID

@@ -95,7 +95,7 @@ enum PostgresRecords {
 
     static func storedEvent(_ row: PostgresRandomAccessRow) throws -> StoredEvent {
         StoredEvent(
-            provider: try row.value("provider"), eventID: try row.value("event_id"), deliveryID: try row.value("delivery_id"),
+            seq: try row.value("seq"), origin: try row.raw("origin"), provider: try row.value("provider"), eventID: try row.value("event_id"), deliveryID: try row.value("delivery_id"),
             providerType: try row.value("provider_type"), type: try row.value("type"), occurredAt: try row.value("occurred_at"),
             receivedAt: try row.value("received_at"), normalized: try row.optionalJSON("normalized"), notes: try row.value("notes")
         )

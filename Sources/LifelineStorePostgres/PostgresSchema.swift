@@ -200,5 +200,24 @@ enum PostgresSchema {
             "CREATE INDEX actions_leased ON actions (lease_expires_at) WHERE status = 'leased'",
             "DROP INDEX actions_due",
         ]),
+        Migration(name: "v4-event-log", statements: [
+            // Every event logged before this was applied when it was stored.
+            "ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'live', ADD COLUMN projected_at BIGINT",
+            "UPDATE events SET projected_at = received_at",
+            "CREATE UNIQUE INDEX events_seq ON events (seq)",
+            // The projector's queue: only the events still to apply, in log order.
+            "CREATE INDEX events_unprojected ON events (seq) WHERE projected_at IS NULL",
+            """
+            CREATE TABLE projection_failures (
+                seq BIGINT PRIMARY KEY,
+                provider TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                error TEXT NOT NULL,
+                failed_at BIGINT NOT NULL,
+                attempts BIGINT NOT NULL,
+                resolved_at BIGINT
+            )
+            """,
+        ]),
     ]
 }

@@ -42,6 +42,8 @@ enum PostgresLocks {
     static let customerSpace: Int32 = 0x4C49_4645
     /// Held while migrating, so instances starting together migrate one after the other.
     static let migrationSpace: Int32 = 0x4C49_4D49
+    /// Held by the one instance projecting the log, for the length of its batch's transaction.
+    static let projectorSpace: Int32 = 0x4C49_5052
 }
 
 extension PostgresRandomAccessRow {

@@ -2,72 +2,57 @@ import LifelineCore
 import LifelineStore
 import PostgresNIO
 
-/// Webhook ingestion: the raw delivery, its events, the ledger and the recovery engine's
-/// changes commit in one transaction, exactly as in SQLiteStore.
+/// The event log on PostgreSQL: appends commit the raw delivery and its events alone; the
+/// projector applies them later. `seq` comes from a sequence, so its order is not commit order:
+/// each event carries its own `projected_at` instead of one cursor, and none is ever skipped.
 extension PostgresStore {
-    public func ingest(_ delivery: IncomingDelivery) async throws -> IngestResult {
-        let reducer = self.reducer
-        let recovery = self.recovery
-        return try await write { session in
-            try await Self.ingest(delivery, reducer: reducer, recovery: recovery, in: session)
-        }
+    public func append(_ delivery: IncomingDelivery, origin: EventOrigin) async throws -> IngestResult {
+        try await write { session in try await Self.append(delivery, origin: origin, in: session) }
     }
 
-    /// Claims every event first (the unique key decides which instance stores it), then locks
-    /// the customers concerned in a fixed order, then applies the fresh events in body order.
-    static func ingest(_ delivery: IncomingDelivery, reducer: LedgerReducer, recovery: RecoveryReducer, in session: PostgresSession) async throws -> IngestResult {
+    /// Claims every event (the unique key decides which instance logs it); a delivery with
+    /// nothing new leaves no row behind.
+    static func append(_ delivery: IncomingDelivery, origin: EventOrigin, in session: PostgresSession) async throws -> IngestResult {
         var result = IngestResult()
         let provider = delivery.provider.rawValue
         let deliveryID = try await session.insertDelivery(
             provider: provider, receivedAt: delivery.receivedAt, headers: delivery.headers, body: delivery.body
         )
-        var fresh: [ProviderEvent] = []
         var seenInBody = Set<String>()
+        var claimedAny = false
         for event in delivery.events {
             let claimed = seenInBody.insert(event.id).inserted ? try await session.claimEvent(
                 provider: provider, eventID: event.id, deliveryID: deliveryID, providerType: event.providerType,
                 type: event.normalized?.type.rawValue, occurredAt: event.occurredAt, receivedAt: delivery.receivedAt,
-                normalized: event.normalized, notes: nil
+                normalized: event.normalized, notes: nil, origin: origin
             ) : false
-            if claimed { fresh.append(event) } else { result.duplicates.append(event.id) }
-        }
-        guard !fresh.isEmpty else {
-            // Nothing new: the delivery row goes too, as SQLite never writes it.
-            try await session.execute("DELETE FROM deliveries WHERE id = \(deliveryID)")
-            return result
-        }
-        for customerID in Set(fresh.compactMap { $0.normalized?.customer.id }).sorted() {
-            try await session.lockCustomer(customerID)
-        }
-        for event in fresh {
-            var notes: [String] = []
-            if let normalized = event.normalized {
-                notes = try await apply(normalized, reducer: reducer, recovery: recovery, now: delivery.receivedAt, in: session)
-            } else {
+            if !claimed {
+                result.duplicates.append(event.id)
+            } else if event.normalized == nil {
                 result.ignored.append(event.id)
+            } else {
+                result.stored.append(event.id)
             }
-            if !notes.isEmpty {
-                try await session.execute("""
-                    UPDATE events SET notes = \(notes.joined(separator: "; ")) WHERE provider = \(provider) AND event_id = \(event.id)
-                    """)
-            }
-            result.stored.append(event.id)
-            result.notes += notes
+            claimedAny = claimedAny || claimed
         }
+        if !claimedAny { try await session.execute("DELETE FROM deliveries WHERE id = \(deliveryID)") }
         return result
     }
 
-    /// Loads what the event touches, reduces, and writes the changes back.
-    static func apply(_ event: BillingEvent, reducer: LedgerReducer, recovery: RecoveryReducer, now: Int64, in session: PostgresSession) async throws -> [String] {
+    /// Loads what the event touches, runs the pipeline, and writes the changes back.
+    static func apply(_ event: BillingEvent, origin: EventOrigin, receivedAt: Int64, pipeline: EventPipeline, in session: PostgresSession) async throws -> [String] {
         let state = try await loadState(for: event, in: session)
-        let changes = reducer.apply(event, to: state)
-        try await session.save(changes.customer)
-        if let subscription = changes.subscription { try await session.save(subscription) }
-        if let invoice = changes.invoice { try await session.save(invoice) }
-        if let failure = changes.failure { try await session.save(failure) }
-        if let movement = changes.movement { try await session.insert(movement) }
-        try await applyRecovery(event, ledger: changes, reducer: recovery, now: now, in: session)
-        return EventPipeline.notes(of: changes)
+        let ledger = pipeline.applyLedger(event, to: state)
+        try await session.save(ledger.customer)
+        if let subscription = ledger.subscription { try await session.save(subscription) }
+        if let invoice = ledger.invoice { try await session.save(invoice) }
+        if let failure = ledger.failure { try await session.save(failure) }
+        if let movement = ledger.movement { try await session.insert(movement) }
+        var loaded: RecoveryLoad?
+        if let reads = pipeline.recoveryReads(for: event) { loaded = try await loadRecovery(reads, in: session) }
+        let changes = pipeline.finish(event, origin: origin, receivedAt: receivedAt, ledger: ledger, recovery: loaded)
+        try await save(changes.recovery, now: receivedAt, in: session)
+        return changes.notes
     }
 
     static func loadState(for event: BillingEvent, in session: PostgresSession) async throws -> LedgerState {

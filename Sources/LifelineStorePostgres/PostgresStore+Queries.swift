@@ -53,7 +53,7 @@ extension PostgresStore {
 
     public func storedEvents() async throws -> [StoredEvent] {
         try await read {
-            try await $0.all("SELECT * FROM events ORDER BY received_at, delivery_id, seq", PostgresRecords.storedEvent)
+            try await $0.all("SELECT * FROM events ORDER BY seq", PostgresRecords.storedEvent)
         }
     }
 }

@@ -13,8 +13,8 @@ import Synchronization
 /// the pool on graceful shutdown, after the services added after it have stopped.
 public final class PostgresStore: LifelineStore, ReportSource, Service {
     let client: PostgresClient
-    let reducer: LedgerReducer
-    let recovery: RecoveryReducer
+    /// The domain steps from a logged event to its changes, shared with every store.
+    let pipeline: EventPipeline
     let logger: Logger
     /// The schema every table lives in, when the URL named one.
     public let schema: String?
@@ -28,8 +28,7 @@ public final class PostgresStore: LifelineStore, ReportSource, Service {
     public init(url: PostgresURL, reasonCodes: ReasonCodeTable, policy: RecoveryPolicy = RecoveryPolicy(), logger: Logger = Logger(label: "lifeline.postgres")) {
         let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
         self.client = client
-        reducer = LedgerReducer(reasonCodes: reasonCodes)
-        recovery = RecoveryReducer(policy: policy)
+        pipeline = EventPipeline(reasonCodes: reasonCodes, policy: policy)
         self.logger = logger
         schema = url.schema
         location = url.redacted

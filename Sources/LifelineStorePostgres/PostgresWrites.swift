@@ -142,13 +142,17 @@ extension PostgresSession {
     /// claimer waits for that transaction and then sees the conflict, never an error.
     func claimEvent(
         provider: String, eventID: String, deliveryID: Int64, providerType: String, type: String?, occurredAt: Int64,
-        receivedAt: Int64, normalized: BillingEvent?, notes: String?
+        receivedAt: Int64, normalized: BillingEvent?, notes: String?, origin: EventOrigin = .live
     ) async throws -> Bool {
         let normalizedJSON = try normalized.map { try PostgresJSON.encode($0) }
+        // An event with nothing to project (an ignored type, a partner callback applied when
+        // received) is logged as projected already.
+        let projectedAt: Int64? = normalized == nil ? receivedAt : nil
         let claimed = try await rows("""
-            INSERT INTO events (provider, event_id, delivery_id, provider_type, type, occurred_at, received_at, normalized, notes)
+            INSERT INTO events (provider, event_id, delivery_id, provider_type, type, occurred_at, received_at, normalized, notes,
+                                origin, projected_at)
             VALUES (\(provider), \(eventID), \(deliveryID), \(providerType), \(type), \(occurredAt), \(receivedAt),
-                    \(normalizedJSON)::jsonb, \(notes))
+                    \(normalizedJSON)::jsonb, \(notes), \(origin.rawValue), \(projectedAt))
             ON CONFLICT (provider, event_id) DO NOTHING
             RETURNING seq
             """)

@@ -20,7 +20,7 @@ enum LoadSQL {
         "SELECT \(RecoveryCase.columnSQL.selection) FROM cases WHERE customerID = ? AND status IN ('open', 'acting') ORDER BY openedAt"
     static let caseActions = "SELECT \(RecoveryAction.columnSQL.selection) FROM actions WHERE caseID = ? ORDER BY createdAt, id"
     static let recentFailures =
-        "SELECT \(PaymentFailureRecord.columnSQL.selection) FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT 50"
-    static let recentInvoices = "SELECT \(InvoiceRecord.columnSQL.selection) FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT 50"
+        "SELECT \(PaymentFailureRecord.columnSQL.selection) FROM paymentFailures WHERE customerID = ? ORDER BY occurredAt DESC LIMIT \(RecoveryLoad.historyLimit)"
+    static let recentInvoices = "SELECT \(InvoiceRecord.columnSQL.selection) FROM invoices WHERE customerID = ? ORDER BY createdAt DESC LIMIT \(RecoveryLoad.historyLimit)"
     static let eventExists = "SELECT EXISTS(SELECT 1 FROM events WHERE provider = ? AND eventID = ?)"
 }

@@ -256,7 +256,16 @@ extension DeliveryAttempt: ColumnRecord {
 }
 
 extension StoredEvent: ColumnRecord {
-    static let columnSQL = ColumnSQL(table: "events", columns: ["provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"])
+    static let columnSQL = ColumnSQL(
+        table: "events",
+        columns: ["seq", "origin", "provider", "eventID", "deliveryID", "providerType", "type", "occurredAt", "receivedAt", "normalized", "notes"]
+    )
+    /// Appends at the end of the log: `seq` is one past the highest (read from its unique index),
+    /// assigned inside the single writer's transaction, so log order is commit order.
+    static let appendSQL = """
+        INSERT INTO events (seq, origin, provider, eventID, deliveryID, providerType, type, occurredAt, receivedAt, normalized, notes)
+        VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
         columnValues(normalizedJSON: try normalized.map { try $0.jsonText() })
@@ -265,6 +274,8 @@ extension StoredEvent: ColumnRecord {
     /// The row with `normalized` already encoded (see `EncodedDelivery`).
     func columnValues(normalizedJSON: String?) -> [(any DatabaseValueConvertible)?] {
         [
+            seq,
+            origin.rawValue,
             provider,
             eventID,
             deliveryID,
@@ -327,17 +338,11 @@ struct EncodedDelivery: Sendable {
     var headersJSON: String
     /// Aligned with `IncomingDelivery.events`; nil for events Lifeline does not act on.
     var normalizedJSON: [String?]
-    /// Each event's subscription as a `subscriptions.snapshot` column, aligned the same way.
-    var snapshotJSON: [String?]
 
     init(_ delivery: IncomingDelivery) throws {
         headersJSON = ColumnJSON.text(delivery.headers)
-        // Written by hand (`jsonText`), the same bytes `ColumnJSON.text` gives, several times
-        // faster; the subscription is written once and used in both columns.
-        snapshotJSON = try delivery.events.map { try $0.normalized?.subscription?.jsonText() }
-        normalizedJSON = try zip(delivery.events, snapshotJSON).map { event, snapshot in
-            try event.normalized?.jsonText(subscriptionJSON: snapshot)
-        }
+        // Written by hand (`jsonText`), the same bytes `ColumnJSON.text` gives, several times faster.
+        normalizedJSON = try delivery.events.map { event in try event.normalized.map { try $0.jsonText() } }
     }
 }
 
@@ -355,17 +360,13 @@ extension DeliveryRow {
 extension Database {
     /// The event row with its `normalized` column already encoded (see `EncodedDelivery`).
     func insertColumns(_ event: StoredEvent, normalizedJSON: String?) throws {
-        let values = event.columnValues(normalizedJSON: normalizedJSON)
-        try execute(cachedSQL: StoredEvent.columnSQL.insert, values: values)
+        // Every column but `seq`, which the statement assigns.
+        let values = Array(event.columnValues(normalizedJSON: normalizedJSON).dropFirst())
+        try execute(cachedSQL: StoredEvent.appendSQL, values: values)
     }
 
     func insertColumns(_ record: some ColumnRecord) throws {
         try execute(cachedSQL: type(of: record).columnSQL.insert, values: try record.columnValues())
-    }
-
-    /// `upsertColumns(_:)` with the snapshot's JSON given, when it was encoded before the writer.
-    func upsertColumns(_ subscription: SubscriptionRecord, snapshotJSON: String) throws {
-        try upsert(SubscriptionRecord.self, values: subscription.columnValues(snapshotJSON: snapshotJSON))
     }
 
     /// Same effect as GRDB's `save` for a record keyed by `columnSQL`'s key.

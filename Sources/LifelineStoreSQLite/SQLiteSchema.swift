@@ -175,6 +175,31 @@ enum SQLiteSchema {
             )
             try db.drop(index: "mrrMovements_time")
         }
+        migrator.registerMigration("v6-event-log") { db in
+            // The log's order: an explicit column (VACUUM may renumber rowids), filled in the
+            // order events were stored; every event logged before is already applied.
+            try db.alter(table: "events") { t in
+                t.add(column: "seq", .integer)
+                t.add(column: "origin", .text).notNull().defaults(to: "live")
+            }
+            try db.execute(sql: "UPDATE events SET seq = rowid")
+            try db.create(index: "events_seq", on: "events", columns: ["seq"], unique: true)
+            try db.create(table: "projection") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("cursor", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO projection (id, cursor, updatedAt) VALUES (1, COALESCE((SELECT MAX(seq) FROM events), 0), 0)")
+            try db.create(table: "projectionFailures") { t in
+                t.primaryKey("seq", .integer)
+                t.column("provider", .text).notNull()
+                t.column("eventID", .text).notNull()
+                t.column("error", .text).notNull()
+                t.column("failedAt", .integer).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("resolvedAt", .integer)
+            }
+        }
         return migrator
     }
 }

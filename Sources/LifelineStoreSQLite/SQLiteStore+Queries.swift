@@ -50,7 +50,7 @@ extension SQLiteStore {
     }
 
     public func storedEvents() async throws -> [StoredEvent] {
-        try await pool.read { db in try StoredEvent.order(Column("receivedAt"), Column("deliveryID")).fetchAll(db) }
+        try await pool.read { db in try StoredEvent.order(Column("seq")).fetchAll(db) }
     }
 
     /// Raw deliveries, newest last; their bytes are exactly what the provider sent.

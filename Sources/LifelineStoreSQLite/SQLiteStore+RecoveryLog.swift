@@ -86,11 +86,12 @@ extension SQLiteStore {
                   let recoveryCase = try RecoveryCase.fetchOne(db, key: action.caseID) else { return .unknownOffer }
             var row = DeliveryRow(provider: provider, receivedAt: incoming.receivedAt, headers: incoming.headers, body: incoming.body)
             try row.insert(db)
-            try StoredEvent(
+            // Logged like any event (the projector skips it: it is applied here, with its offer).
+            try db.insertColumns(StoredEvent(
                 provider: provider, eventID: callback.id, deliveryID: row.id ?? 0, providerType: callback.type.rawValue,
                 type: nil, occurredAt: callback.occurredAt, receivedAt: incoming.receivedAt, normalized: nil,
                 notes: "offer \(callback.offerID) on \(recoveryCase.id)"
-            ).insert(db)
+            ), normalizedJSON: nil)
             let caseActions = try RecoveryAction.filter(Column("caseID") == recoveryCase.id).fetchAll(db)
             let changes = PartnerCallbackReducer.apply(
                 callback, partner: incoming.partner, action: action, recoveryCase: recoveryCase, caseActions: caseActions

@@ -7,8 +7,8 @@ import LifelineStore
 /// survives power loss before the webhook is acknowledged.
 public final class SQLiteStore: LifelineStore {
     let pool: DatabasePool
-    let reducer: LedgerReducer
-    let recovery: RecoveryReducer
+    /// The domain steps from a logged event to its changes, shared with every store.
+    let pipeline: EventPipeline
     /// The single writer of webhook deliveries and outbox attempts: concurrent ones share a commit.
     let writer: GroupCommitWriter
 
@@ -34,8 +34,7 @@ public final class SQLiteStore: LifelineStore {
             // Checkpoints run beside the writer (WALCheckpointer); this one is only a backstop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 32000")
         }
-        reducer = LedgerReducer(reasonCodes: reasonCodes)
-        recovery = RecoveryReducer(policy: policy)
+        pipeline = EventPipeline(reasonCodes: reasonCodes, policy: policy)
         let checkpointer = try WALCheckpointer(path: path)
         writer = GroupCommitWriter(pool: pool) { writes in checkpointer.committed(writes: writes) }
     }
@@ -50,23 +49,20 @@ public final class SQLiteStore: LifelineStore {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    /// Acknowledged once the group-commit transaction holding this delivery is durable.
-    public func ingest(_ delivery: IncomingDelivery) async throws -> IngestResult {
-        let reducer = self.reducer
-        let recovery = self.recovery
+    /// Acknowledged once the group-commit transaction holding this delivery is durable; the
+    /// events are applied later, by `project`.
+    public func append(_ delivery: IncomingDelivery, origin: EventOrigin) async throws -> IngestResult {
         // JSON columns that depend only on the delivery are encoded here, in the caller's task,
         // so the single writer spends its time on SQL alone.
         let encoded = try EncodedDelivery(delivery)
-        return try await writer.submit { db in try Self.ingest(delivery, encoded: encoded, reducer: reducer, recovery: recovery, in: db) }
+        return try await writer.submit { db in try Self.append(delivery, origin: origin, encoded: encoded, in: db) }
     }
 
     /// Runs inside the caller's transaction: everything or nothing is written.
-    static func ingest(
-        _ delivery: IncomingDelivery, encoded: EncodedDelivery, reducer: LedgerReducer, recovery: RecoveryReducer, in db: Database
-    ) throws -> IngestResult {
+    static func append(_ delivery: IncomingDelivery, origin: EventOrigin, encoded: EncodedDelivery, in db: Database) throws -> IngestResult {
         var result = IngestResult()
         let provider = delivery.provider.rawValue
-        /// Indexes into `delivery.events` of the events stored for the first time.
+        /// Indexes into `delivery.events` of the events logged for the first time.
         var fresh: [Int] = []
         var seenInBody = Set<String>()
         for (index, event) in delivery.events.enumerated() {
@@ -86,48 +82,35 @@ public final class SQLiteStore: LifelineStore {
         )
         for index in fresh {
             let event = delivery.events[index]
-            var notes: [String] = []
-            if let normalized = event.normalized {
-                notes = try apply(
-                    normalized, snapshotJSON: encoded.snapshotJSON[index], reducer: reducer, recovery: recovery,
-                    now: delivery.receivedAt, in: db
-                )
-            } else {
-                result.ignored.append(event.id)
-            }
             let stored = StoredEvent(
-                provider: provider, eventID: event.id, deliveryID: deliveryID, providerType: event.providerType,
+                origin: origin, provider: provider, eventID: event.id, deliveryID: deliveryID, providerType: event.providerType,
                 type: event.normalized?.type.rawValue, occurredAt: event.occurredAt, receivedAt: delivery.receivedAt,
-                normalized: event.normalized, notes: notes.isEmpty ? nil : notes.joined(separator: "; ")
+                normalized: event.normalized, notes: nil
             )
             try db.insertColumns(stored, normalizedJSON: encoded.normalizedJSON[index])
-            result.stored.append(event.id)
-            result.notes += notes
+            if event.normalized == nil {
+                result.ignored.append(event.id)
+            } else {
+                result.stored.append(event.id)
+            }
         }
         return result
     }
 
-    /// Loads what the event touches, reduces, and writes the changes back.
-    /// `snapshotJSON` is the event's subscription already encoded, reused when the row keeps it.
-    static func apply(
-        _ event: BillingEvent, snapshotJSON: String?, reducer: LedgerReducer, recovery: RecoveryReducer, now: Int64, in db: Database
-    ) throws -> [String] {
+    /// Loads what the event touches, runs the pipeline, and writes the changes back.
+    static func apply(_ event: BillingEvent, origin: EventOrigin, receivedAt: Int64, pipeline: EventPipeline, in db: Database) throws -> [String] {
         let state = try loadState(for: event, in: db)
-        let changes = reducer.apply(event, to: state)
+        let ledger = pipeline.applyLedger(event, to: state)
         // Cached INSERT / UPSERT statements: same rows as `save` and `insert`, a fraction of the cost.
-        try db.upsertColumns(changes.customer)
-        if let subscription = changes.subscription {
-            if let snapshotJSON, subscription.snapshot == event.subscription {
-                try db.upsertColumns(subscription, snapshotJSON: snapshotJSON)
-            } else {
-                try db.upsertColumns(subscription)
-            }
-        }
-        if let invoice = changes.invoice { try db.upsertColumns(invoice) }
-        if let failure = changes.failure { try db.upsertColumns(failure) }
-        if let movement = changes.movement { try db.insertColumns(movement) }
-        try applyRecovery(event, ledger: changes, reducer: recovery, now: now, in: db)
-        return EventPipeline.notes(of: changes)
+        try db.upsertColumns(ledger.customer)
+        if let subscription = ledger.subscription { try db.upsertColumns(subscription) }
+        if let invoice = ledger.invoice { try db.upsertColumns(invoice) }
+        if let failure = ledger.failure { try db.upsertColumns(failure) }
+        if let movement = ledger.movement { try db.insertColumns(movement) }
+        let loaded = try pipeline.recoveryReads(for: event).map { try loadRecovery($0, in: db) }
+        let changes = pipeline.finish(event, origin: origin, receivedAt: receivedAt, ledger: ledger, recovery: loaded)
+        try save(changes.recovery, now: receivedAt, in: db)
+        return changes.notes
     }
 
     static func loadState(for event: BillingEvent, in db: Database) throws -> LedgerState {

@@ -45,7 +45,7 @@ extension Bench {
             var configuration = try await ConfigurationLoader.load(path: options.config)
             configuration.storage = .init(path: directory.appendingPathComponent("lifeline.sqlite").path)
             configuration.providers.stripeSecrets = [Self.secret]
-            let policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+            let policy = configuration.recovery.policy
             let store = try SQLiteStore(path: configuration.storage.path, reasonCodes: configuration.reasonCodes, policy: policy)
             try await store.migrate()
             let durability = try await store.durabilitySettings()

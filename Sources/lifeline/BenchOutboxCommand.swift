@@ -33,7 +33,7 @@ extension Bench {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             var configuration = try await ConfigurationLoader.load(path: options.config)
-            let policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+            let policy = configuration.recovery.policy
             let store = try SQLiteStore(path: directory.appendingPathComponent("lifeline.sqlite").path, reasonCodes: configuration.reasonCodes, policy: policy)
             try await store.migrate()
 

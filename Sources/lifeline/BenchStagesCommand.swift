@@ -61,7 +61,7 @@ extension Bench {
                 }
             }
 
-            let policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+            let policy = configuration.recovery.policy
             let store = try SQLiteStore(
                 path: directory.appendingPathComponent("lifeline.sqlite").path, reasonCodes: configuration.reasonCodes, policy: policy
             )

@@ -97,6 +97,7 @@ struct Demo: AsyncParsableCommand {
             try await story.printRecoveryLog(customers: Set(scenario.filter(\.narrated).map(\.event.customer.id)))
             try await printReport(store: store, settings: configuration.reports, scenario: scenario)
             try await replayProviderSamples(baseURL: "http://127.0.0.1:\(port)", clock: clock)
+            try await story.waitForProjection()
             try await dispatcher.drain()
             print("""
 

@@ -37,6 +37,7 @@ struct DemoStory {
                 print("  ! \(step.file): \(outcome.status) \(outcome.response)")
                 continue
             }
+            try await waitForProjection()
             if step.narrated && Self.isNoteworthy(step.event) {
                 print("\(LedgerReport.dateTime(step.time))  \(step.event.customer.name ?? step.event.customer.id): \(Self.describe(step.event))")
             }
@@ -45,6 +46,13 @@ struct DemoStory {
         // Let the remaining schedules run out.
         clock.move(to: (scenario.last?.time ?? 0) + 14 * 86_400)
         try await deliverDue(storyEvents: storyEvents)
+    }
+
+    /// The 2xx means the event is in the log; the projector applies it an instant later.
+    func waitForProjection() async throws {
+        while try await store.projectionStatus(now: clock.nowSeconds()).lagEvents > 0 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
     }
 
     /// Delivers what is due, answers new offers with partner callbacks, and says what happened.

@@ -31,7 +31,8 @@ extension AdminSurfaceTests {
             let events = try RecoveryEngineTests.bakeryUntilFailure()
             let fixture = try await RecoveryFixture.make(stubURL: url, start: events[0].time)
             let dependencies = AppDependencies(
-                store: fixture.store, clock: fixture.clock, logger: CapturingLogHandler.logger(lines), runsDispatcher: false
+                store: fixture.store, clock: fixture.clock, logger: CapturingLogHandler.logger(lines), runsDispatcher: false,
+                projectsBeforeAcknowledging: true
             )
             let app = buildApplication(configuration: fixture.server.configuration, dependencies: dependencies)
             let first = try await app.test(.live) { client in

@@ -181,7 +181,7 @@ struct CrashSafetyTests {
 
     static func openStore(configPath: String, environment: [String: String]) async throws -> SQLiteStore {
         let configuration = try await configuration(configPath: configPath, environment: environment)
-        let policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+        let policy = configuration.recovery.policy
         let store = try SQLiteStore(path: configuration.storage.path, reasonCodes: configuration.reasonCodes, policy: policy)
         try await store.migrate()
         return store

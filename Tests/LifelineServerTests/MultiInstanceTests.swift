@@ -203,6 +203,9 @@ enum MultiInstance {
         /// Nothing due is left pending, and nothing is leased.
         func outboxIsSettled() async throws -> Bool {
             let now = clock.nowSeconds()
+            // Every acknowledged event applied first (by either instance's projector), so the
+            // actions it plans are there to be seen.
+            guard try await observer.projectionStatus(now: now).lagEvents == 0 else { return false }
             // One query, so one snapshot: with two, an action claimed between them was neither
             // pending nor leased, the outbox looked settled while its call was in flight, and the
             // clock moved past its lease.

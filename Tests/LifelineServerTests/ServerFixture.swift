@@ -59,7 +59,7 @@ struct ServerFixture {
         let configuration = try await ConfigurationLoader.load(
             path: repository.appendingPathComponent("config/lifeline.yaml").path, environment: environment
         )
-        let policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+        let policy = configuration.recovery.policy
         let store = try SQLiteStore(path: configuration.storage.path, reasonCodes: configuration.reasonCodes, policy: policy)
         try await store.migrate()
         return ServerFixture(configuration: configuration, store: store, clock: clock ?? FixedClock(seconds: now), databasePath: databasePath)
@@ -68,8 +68,10 @@ struct ServerFixture {
     var dependencies: AppDependencies {
         var logger = Logger(label: "lifeline.test")
         logger.logLevel = .critical
-        // Tests drive the outbox themselves, so nothing is delivered behind their back.
-        return AppDependencies(store: store, clock: clock, logger: logger, runsDispatcher: false)
+        // Tests drive the outbox themselves, so nothing is delivered behind their back, and read
+        // the ledger right after a post, so each webhook is projected before its answer
+        // (`EventLogServerTests` covers the background projector).
+        return AppDependencies(store: store, clock: clock, logger: logger, runsDispatcher: false, projectsBeforeAcknowledging: true)
     }
 
     /// Runs `body` against the server listening on its random port.

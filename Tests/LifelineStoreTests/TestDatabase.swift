@@ -1,9 +1,11 @@
 import Foundation
+import GRDB
 import LifelineConfig
 import LifelineCore
 import LifelineStore
 import LifelineStoreSQLite
-import LifelineStorePostgres
+@testable import LifelineStorePostgres
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -46,7 +48,7 @@ final class TestDatabase: Sendable {
         self.location = location
         self.directory = directory
         reasonCodes = configuration.reasonCodes
-        policy = RecoveryPolicy(weights: configuration.recovery.weights, playbook: configuration.recovery.playbook)
+        policy = configuration.recovery.policy
     }
 
     /// The repository's configuration (reason codes, stress weights, playbook), no secrets.
@@ -64,6 +66,20 @@ final class TestDatabase: Sendable {
             return TestDatabase(kind: kind, location: directory.appendingPathComponent("lifeline.sqlite").path, directory: directory, configuration: configuration)
         case .postgres:
             return TestDatabase(kind: kind, location: try PostgresTestServer.url(schema: "lifeline_test_\(suffix)"), directory: nil, configuration: configuration)
+        }
+    }
+
+    /// Runs raw SQL on the database behind every store's back (the tables of both stores share
+    /// the column names the tests use: `seq`, `normalized`).
+    func execute(_ sql: String) async throws {
+        switch kind {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: location)
+            try await queue.write { try $0.execute(sql: sql) }
+            try queue.close()
+        case .postgres:
+            guard let store = try await open(migrate: false) as? PostgresStore else { return }
+            try await store.write { try await $0.execute(PostgresQuery(unsafeSQL: sql)) }
         }
     }
 

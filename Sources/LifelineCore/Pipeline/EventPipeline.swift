@@ -16,12 +16,20 @@ public struct EventPipeline: Sendable {
     public var actionHorizonSeconds: Int64
 
     /// 72 hours: a failure older than three days when Lifeline hears of it is history.
-    public static let defaultActionHorizonSeconds: Int64 = 72 * 3_600
+    public static let defaultActionHorizonSeconds: Int64 = RecoveryPolicy().actionHorizonSeconds
 
     public init(ledger: LedgerReducer, recovery: RecoveryReducer, actionHorizonSeconds: Int64 = EventPipeline.defaultActionHorizonSeconds) {
         self.ledger = ledger
         self.recovery = recovery
         self.actionHorizonSeconds = actionHorizonSeconds
+    }
+
+    /// The pipeline of a store: the reason-code table and the recovery policy, horizon included.
+    public init(reasonCodes: ReasonCodeTable, policy: RecoveryPolicy) {
+        self.init(
+            ledger: LedgerReducer(reasonCodes: reasonCodes), recovery: RecoveryReducer(policy: policy),
+            actionHorizonSeconds: policy.actionHorizonSeconds
+        )
     }
 
     /// The events the recovery reducer looks at; the others change the ledger alone.

@@ -45,9 +45,12 @@ public struct RecoveryChanges: Sendable, Equatable {
 public struct RecoveryPolicy: Sendable {
     public var weights: StressWeights
     public var playbook: Playbook
+    /// Events heard of longer than this after they happened build history but plan no action.
+    public var actionHorizonSeconds: Int64
 
-    public init(weights: StressWeights = StressWeights(), playbook: Playbook = .default) {
+    public init(weights: StressWeights = StressWeights(), playbook: Playbook = .default, actionHorizonSeconds: Int64 = 72 * 3_600) {
         self.weights = weights
         self.playbook = playbook
+        self.actionHorizonSeconds = actionHorizonSeconds
     }
 }

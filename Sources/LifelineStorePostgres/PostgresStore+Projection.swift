@@ -1,0 +1,152 @@
+import Foundation
+import LifelineCore
+import LifelineStore
+import PostgresNIO
+
+/// The projector over the PostgreSQL log. Any instance may run it; a transaction-scoped advisory
+/// lock lets exactly one apply a batch at a time, and an instance that dies mid-batch releases
+/// it with its connection, its batch rolled back for the next instance to take over.
+extension PostgresStore {
+    public func project(limit: Int, now: Int64) async throws -> ProjectionBatch {
+        let pipeline = self.pipeline
+        let schema = self.schema
+        return try await write { session in
+            // Advisory locks are database-wide: keyed by schema, so stores in other schemas of the
+            // same database project on their own.
+            let locked = try await session.scalar(
+                "SELECT pg_try_advisory_xact_lock(\(PostgresLocks.projectorSpace), hashtext(\(schema ?? "")))", as: Bool.self
+            ) ?? false
+            guard locked else { return ProjectionBatch(busy: true) }
+            let rows = try await session.all("""
+                SELECT seq, origin, provider, event_id, received_at, normalized::text AS normalized
+                FROM events WHERE projected_at IS NULL ORDER BY seq LIMIT \(max(1, limit))
+                """, LoggedEvent.init)
+            guard !rows.isEmpty else { return ProjectionBatch() }
+            // Customers in a fixed order, so a partner callback holding one cannot deadlock us.
+            let customers = Set(rows.compactMap { $0.event?.customer.id }).sorted()
+            for customerID in customers { try await session.lockCustomer(customerID) }
+            var batch = ProjectionBatch()
+            for row in rows {
+                do {
+                    let notes = try await Self.project(row, pipeline: pipeline, in: session)
+                    if !notes.isEmpty { batch.notes[row.eventID] = notes }
+                    batch.applied += 1
+                } catch where !Self.isTransient(error) {
+                    try await Self.recordFailure(of: row, error: error, now: now, in: session)
+                    batch.failed += 1
+                }
+            }
+            let seqs = rows.map(\.seq)
+            try await session.execute("UPDATE events SET projected_at = \(now) WHERE seq = ANY(\(seqs))")
+            return batch
+        }
+    }
+
+    /// One event in a savepoint of its own: if it fails, only its changes are rolled back.
+    static func project(_ row: LoggedEvent, pipeline: EventPipeline, in session: PostgresSession) async throws -> [String] {
+        try await session.execute("SAVEPOINT project_event")
+        do {
+            guard let event = try row.decoded() else {
+                try await session.execute("RELEASE SAVEPOINT project_event")
+                return []
+            }
+            let notes = try await apply(event, origin: row.origin, receivedAt: row.receivedAt, pipeline: pipeline, in: session)
+            if !notes.isEmpty {
+                try await session.execute("UPDATE events SET notes = \(notes.joined(separator: "; ")) WHERE seq = \(row.seq)")
+            }
+            try await session.execute("RELEASE SAVEPOINT project_event")
+            return notes
+        } catch {
+            try await session.execute("ROLLBACK TO SAVEPOINT project_event")
+            throw error
+        }
+    }
+
+    static func recordFailure(of row: LoggedEvent, error: any Error, now: Int64, in session: PostgresSession) async throws {
+        try await session.execute("""
+            INSERT INTO projection_failures (seq, provider, event_id, error, failed_at, attempts, resolved_at)
+            VALUES (\(row.seq), \(row.provider), \(row.eventID), \(String(describing: error)), \(now), 1, NULL)
+            ON CONFLICT (seq) DO UPDATE SET error = excluded.error, failed_at = excluded.failed_at,
+                attempts = projection_failures.attempts + 1, resolved_at = NULL
+            """)
+    }
+
+    public func projectionStatus(now: Int64) async throws -> ProjectionStatus {
+        try await read { session in
+            let row = try await session.rows("""
+                SELECT COUNT(*)::BIGINT AS lag, MIN(received_at) AS oldest FROM events WHERE projected_at IS NULL
+                """).first
+            let lag = try row?.value("lag", as: Int64.self) ?? 0
+            let oldest = try row?.value("oldest", as: Int64?.self)
+            let failures = try await session.scalar(
+                "SELECT COUNT(*)::BIGINT FROM projection_failures WHERE resolved_at IS NULL", as: Int64.self
+            ) ?? 0
+            return ProjectionStatus(lagEvents: Int(lag), lagSeconds: oldest.map { max(0, now - $0) } ?? 0, failures: Int(failures))
+        }
+    }
+
+    public func projectionFailures() async throws -> [ProjectionFailure] {
+        try await read { session in
+            try await session.all("""
+                SELECT seq, provider, event_id, error, failed_at, attempts FROM projection_failures
+                WHERE resolved_at IS NULL ORDER BY seq
+                """) { row in
+                ProjectionFailure(
+                    seq: try row.value("seq"), provider: try row.value("provider"), eventID: try row.value("event_id"),
+                    error: try row.value("error"), failedAt: try row.value("failed_at"), attempts: Int(try row.value("attempts", as: Int64.self))
+                )
+            }
+        }
+    }
+
+    public func retryProjection(seq: Int64, now: Int64) async throws -> ProjectionRetryResult {
+        let pipeline = self.pipeline
+        return try await write { session in
+            let open = try await session.scalar("""
+                SELECT EXISTS (SELECT 1 FROM projection_failures WHERE seq = \(seq) AND resolved_at IS NULL)
+                """, as: Bool.self) ?? false
+            guard open, let row = try await session.first("""
+                SELECT seq, origin, provider, event_id, received_at, normalized::text AS normalized FROM events WHERE seq = \(seq)
+                """, LoggedEvent.init) else { return .notFound }
+            if let customerID = row.event?.customer.id { try await session.lockCustomer(customerID) }
+            do {
+                _ = try await Self.project(row, pipeline: pipeline, in: session)
+                try await session.execute("""
+                    UPDATE projection_failures SET resolved_at = \(now), attempts = attempts + 1 WHERE seq = \(seq)
+                    """)
+                return .applied
+            } catch where !Self.isTransient(error) {
+                try await Self.recordFailure(of: row, error: error, now: now, in: session)
+                return .failedAgain(String(describing: error))
+            }
+        }
+    }
+}
+
+/// The columns of a logged event the projector reads.
+struct LoggedEvent: Sendable {
+    var seq: Int64
+    var origin: EventOrigin
+    var provider: String
+    var eventID: String
+    var receivedAt: Int64
+    var normalized: String?
+    /// The decoded event, or nil when the text does not decode (decoded again to report why).
+    var event: BillingEvent?
+
+    init(row: PostgresRandomAccessRow) throws {
+        seq = try row.value("seq")
+        origin = try row.raw("origin")
+        provider = try row.value("provider")
+        eventID = try row.value("event_id")
+        receivedAt = try row.value("received_at")
+        normalized = try row.value("normalized")
+        event = normalized.flatMap { try? PostgresJSON.decode(BillingEvent.self, from: $0) }
+    }
+
+    /// The normalized event; nil when there is nothing to project; throws when it does not decode.
+    func decoded() throws -> BillingEvent? {
+        guard let normalized else { return nil }
+        return try event ?? PostgresJSON.decode(BillingEvent.self, from: normalized)
+    }
+}
