@@ -94,10 +94,15 @@ struct BoundExecutionTests {
 
     @Test("records the writer reads by position equal GRDB's reading of the same rows by name")
     func positionalReadingMatchesGRDB() async throws {
-        let fixture = try await ServerFixture.make()
+        // The clock follows the events, as in the demo, so failures are acted on (within the horizon).
+        let clock = ManualClock(ServerFixture.now)
+        let fixture = try await ServerFixture.make(clock: clock)
         try await fixture.run { client in
             for sample in try ServerFixture.samples("demo") {
-                let response = try await client.postWebhook(.standard, body: sample.body)
+                let object = try JSONSerialization.jsonObject(with: Data(sample.body)) as? [String: Any]
+                let occurredAt = try #require(object?["occurred_at"] as? Int64)
+                clock.set(occurredAt)
+                let response = try await client.postWebhook(.standard, body: sample.body, timestamp: occurredAt)
                 #expect(response.status == .ok, "\(sample.name)")
             }
         }

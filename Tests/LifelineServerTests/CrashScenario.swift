@@ -61,7 +61,8 @@ enum CrashScenario {
 
     /// Five events per customer, oldest first: subscribed, first invoice paid, second invoice failed.
     static func events(customers: Int, now: Int64) -> [[(id: String, body: [UInt8])]] {
-        let start = now - 60 * 86_400
+        // The failure happens an hour before `now`: inside the action horizon, so it is acted on.
+        let start = now - 30 * 86_400 - 2 * 3_600
         return (0..<customers).map { index in
             let customer = CustomerInfo(id: "cus_crash_\(index)", name: "Crash \(index)", metadata: ["segment": "TPE"])
             let subscription = SubscriptionInfo(

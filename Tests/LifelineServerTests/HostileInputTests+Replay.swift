@@ -8,7 +8,8 @@ import Testing
 extension HostileInputTests {
     @Test func sameSignedRequestTwiceIsADuplicateAndNotAppliedTwice() async throws {
         let fixture = try await ServerFixture.make()
-        let body = HostileBodies.standard()
+        // A failure of a minute ago: within the action horizon, so it plans actions.
+        let body = HostileBodies.standard(occurredAt: "\(Self.now - 60)")
         let headers = StandardWebhooksSignature.headers(id: "evt_hostile", timestamp: Self.now, body: body, secret: TestSecrets.standard)
         try await fixture.run { client in
             let first = try await client.postWebhook(.standard, body: body, headers: headers)
