@@ -176,7 +176,9 @@ struct HostileInputTests {
     static let emptyIDs: [Hostile] = [
         Hostile(name: "stripe: empty event id", provider: .stripe, body: Body.stripe([("\"id\": \"evt_1S21InvoiceVoidedMID001\"", "\"id\": \"\"")]), expected: 400, detail: "id must not be empty"),
         Hostile(name: "stripe: blank event id", provider: .stripe, body: Body.stripe([("\"id\": \"evt_1S21InvoiceVoidedMID001\"", "\"id\": \"  \"")]), expected: 400, detail: "id must not be empty"),
-        Hostile(name: "standard: empty event id", provider: .standard, body: Body.standard(id: "\"\""), expected: 400, detail: "id must not be empty"),
+        Hostile(name: "standard: empty event id", provider: .standard, body: Body.standard(id: "\"\""), headers: { body in
+            StandardWebhooksSignature.headers(id: "msg_empty_id", timestamp: now, body: body, secret: TestSecrets.standard)
+        }, expected: 400, detail: "id must not be empty"),
     ]
 
     /// A known generic type without the object the JSON Schema requires for it: nothing could be
