@@ -83,6 +83,9 @@ public enum ConfigurationLoader {
         "http.host": .init(.string("127.0.0.1"), isSecret: false),
         "http.port": .init(.int(8080), isSecret: false),
         "http.max_body_bytes": .init(.int(256 * 1024), isSecret: false),
+        "http.idle_timeout_seconds": .init(.int(60), isSecret: false),
+        "http.header_read_timeout_seconds": .init(.int(10), isSecret: false),
+        "http.body_read_timeout_seconds": .init(.int(30), isSecret: false),
         "storage.path": .init(.string("lifeline.sqlite"), isSecret: false),
         "providers.stripe.tolerance_seconds": .init(.int(300), isSecret: false),
         "providers.standard.tolerance_seconds": .init(.int(300), isSecret: false),
@@ -91,11 +94,20 @@ public enum ConfigurationLoader {
     ]
 
     static func resolve(_ config: ConfigReader, configDirectory: String?) throws -> LifelineConfiguration {
-        let http = LifelineConfiguration.HTTP(
+        var http = LifelineConfiguration.HTTP(
             host: try config.requiredString(forKey: "http.host"),
             port: try config.requiredInt(forKey: "http.port"),
             maxBodyBytes: try config.requiredInt(forKey: "http.max_body_bytes")
         )
+        http.idleTimeoutSeconds = try config.requiredInt(forKey: "http.idle_timeout_seconds")
+        http.headerReadTimeoutSeconds = try config.requiredInt(forKey: "http.header_read_timeout_seconds")
+        http.bodyReadTimeoutSeconds = try config.requiredInt(forKey: "http.body_read_timeout_seconds")
+        for (key, seconds) in [
+            ("http.idle_timeout_seconds", http.idleTimeoutSeconds), ("http.header_read_timeout_seconds", http.headerReadTimeoutSeconds),
+            ("http.body_read_timeout_seconds", http.bodyReadTimeoutSeconds),
+        ] where seconds <= 0 {
+            throw LoadError.invalid(key: key, problem: "must be positive, got \(seconds)")
+        }
         guard (0...65_535).contains(http.port) else { throw LoadError.invalid(key: "http.port", problem: "\(http.port) is not a TCP port") }
         guard http.maxBodyBytes > 0 else { throw LoadError.invalid(key: "http.max_body_bytes", problem: "must be positive") }
         let storage = LifelineConfiguration.Storage(

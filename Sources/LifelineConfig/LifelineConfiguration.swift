@@ -6,6 +6,12 @@ public struct LifelineConfiguration: Sendable {
         public var host: String
         public var port: Int
         public var maxBodyBytes: Int
+        /// A connection with no request in progress is closed after this.
+        public var idleTimeoutSeconds: Int = 60
+        /// A new connection must send its first complete request head within this.
+        public var headerReadTimeoutSeconds: Int = 10
+        /// A request body must arrive in full within this after its head.
+        public var bodyReadTimeoutSeconds: Int = 30
 
         public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 256 * 1024) {
             self.host = host

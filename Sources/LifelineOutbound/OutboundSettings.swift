@@ -33,6 +33,8 @@ public struct OutboundSettings: Sendable, Hashable {
     public var batchSize: Int
     /// How long a claim holds; longer than a request so two dispatchers never overlap.
     public var leaseSeconds: Int64
+    /// Every other configured secret (provider secrets, admin tokens, …), scrubbed from errors too.
+    public var otherSecrets: [String] = []
 
     public init(
         partners: [String: PartnerEndpoint] = [:], dunningURL: String? = nil,
@@ -56,7 +58,7 @@ public struct OutboundSettings: Sendable, Hashable {
 
     /// Every secret the settings hold, for scrubbing error text.
     public var secrets: [String] {
-        partners.values.map(\.secret) + [stripeAPIKey].compactMap { $0 }
+        partners.values.map(\.secret) + [stripeAPIKey].compactMap { $0 } + otherSecrets
     }
 }
 

@@ -15,10 +15,17 @@ public struct SecretRedactor: Sendable {
 
     /// Redacts before truncating so a secret cut at the boundary cannot leak a prefix.
     public func clean(_ text: String) -> String {
-        var result = text
-        for secret in secrets { result = result.replacing(secret, with: "[redacted]") }
-        return Self.truncated(result)
+        Self.truncated(scrub(text))
     }
+
+    /// Every secret replaced by `[redacted]`, at any length (log lines).
+    public func scrub(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) { result = result.replacing(secret, with: "[redacted]") }
+        return result
+    }
+
+    public var isEmpty: Bool { secrets.isEmpty }
 
     public static func truncated(_ text: String) -> String {
         text.count > maximumLength ? String(text.prefix(maximumLength - 1)) + "…" : text

@@ -335,13 +335,14 @@ struct JSONTapeParser {
             while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         }
         if isPlainInteger, let exact = Self.int64(bytes[integerStart..<integerEnd], negative: negative) {
-            entries.append(JSONTapeEntry(kind: .integer, payload: exact))
+            entries.append(JSONTapeEntry(kind: .integer, start: Int32(start), end: Int32(index), payload: exact))
             return
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         switch Self.inexactNumber(text) {
-        case .integer(let exact): entries.append(JSONTapeEntry(kind: .integer, payload: exact))
-        case .fraction(let fraction): entries.append(JSONTapeEntry(kind: .fraction, payload: Int64(bitPattern: fraction.bitPattern)))
+        case .integer(let exact): entries.append(JSONTapeEntry(kind: .integer, start: Int32(start), end: Int32(index), payload: exact))
+        case .fraction(let fraction):
+            entries.append(JSONTapeEntry(kind: .fraction, start: Int32(start), end: Int32(index), payload: Int64(bitPattern: fraction.bitPattern)))
         default: throw JSONSyntaxError("number out of range", at: start)
         }
     }

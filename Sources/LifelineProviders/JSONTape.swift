@@ -63,6 +63,14 @@ final class JSONTape: Sendable {
         }
     }
 
+    /// True when the number at `index` is an integer written plainly (`4900`, `-1`), not
+    /// `4.9e3` or `4900.0`, which JSON readers disagree on.
+    func isPlainInteger(at index: Int) -> Bool {
+        let entry = entries[index]
+        guard entry.kind == .integer, entry.end > entry.start else { return false }
+        return bytes[Int(entry.start)..<Int(entry.end)].allSatisfy { $0 == UInt8(ascii: "-") || (48...57).contains($0) }
+    }
+
     /// The entry after the value at `index` and everything inside it.
     func index(after index: Int) -> Int {
         let entry = entries[index]
@@ -154,9 +162,9 @@ struct JSONTapeEntry: Sendable {
     }
 
     var kind: Kind
-    /// Strings: the first byte after the opening quote.
+    /// Strings: the first byte after the opening quote; numbers: the literal's first byte.
     var start: Int32 = 0
-    /// Strings: the closing quote's offset.
+    /// Strings: the closing quote's offset; numbers: the offset after the literal.
     var end: Int32 = 0
     /// Containers: the entry after their last member.
     var next: Int32 = 0

@@ -43,10 +43,27 @@ public struct StandardProvider: WebhookProvider {
             throw .malformed(DecodingFailure.detail(error, body: data))
         }
         guard !event.customer.id.isEmpty else { throw .malformed("field customer.id must not be empty") }
+        if let object = Self.missingObject(event) {
+            throw .malformed("type \(event.type.rawValue) requires the \(object) object (Webhooks/schema/billing-event.schema.json)")
+        }
         try BillingEventValidation.validate(event)
         Self.lowercaseCurrencies(&event)
         let normalized = ProviderEvent(id: event.id, providerType: event.type.rawValue, occurredAt: event.occurredAt, normalized: event)
         return NormalizedDelivery(events: [normalized])
+    }
+
+    /// The object the schema requires for the event's type family (`invoice.*` → `invoice`,
+    /// `payment.*` → `payment`, `subscription.*` → `subscription`, `dispute.*` → `dispute`)
+    /// when it is absent or null: without it nothing could be applied.
+    static func missingObject(_ event: BillingEvent) -> String? {
+        let family = event.type.rawValue.prefix { $0 != "." }
+        switch family {
+        case "invoice": return event.invoice == nil ? "invoice" : nil
+        case "payment": return event.payment == nil ? "payment" : nil
+        case "subscription": return event.subscription == nil ? "subscription" : nil
+        case "dispute": return event.dispute == nil ? "dispute" : nil
+        default: return nil
+        }
     }
 
     /// The synthesized decoders keep `EUR` as sent; the rest of Lifeline compares lowercase.

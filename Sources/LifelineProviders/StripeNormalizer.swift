@@ -1,3 +1,4 @@
+import Foundation
 import LifelineCore
 
 /// Turns one Stripe event body into its `ProviderEvent`; pure, no I/O.
@@ -9,6 +10,7 @@ enum StripeNormalizer {
         }
         let envelope = StripeObject(tape, entry: JSONTape.root, path: "")
         let id = try envelope.string("id")
+        guard !id.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .malformed("id must not be empty") }
         let type = try envelope.string("type")
         let created = try envelope.integer("created")
         let object = try envelope.object("data").object("object")

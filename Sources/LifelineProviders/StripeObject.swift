@@ -51,8 +51,17 @@ struct StripeObject: Sendable {
     func optionalInteger(_ key: String) throws(WebhookRejection) -> Int64? {
         switch value(key) {
         case nil: return nil
-        case .integer(let number): return number
+        case .integer(let number):
+            try requirePlainInteger(key, expected: "an integer")
+            return number
         case let other: throw malformed(key, expected: "an integer", got: other)
+        }
+    }
+
+    /// Stripe writes every integer plainly: `4.9e3` or `4900.0` is refused, never read as 4900.
+    func requirePlainInteger(_ key: String, expected: String) throws(WebhookRejection) {
+        guard let member = tape.member(key, of: entry), tape.isPlainInteger(at: member) else {
+            throw .malformed("\(fieldPath(key)) must be \(expected) written as a plain JSON integer, without a fraction or exponent")
         }
     }
 
@@ -67,7 +76,9 @@ struct StripeObject: Sendable {
     func optionalAmount(_ key: String) throws(WebhookRejection) -> Int64? {
         switch value(key) {
         case nil: return nil
-        case .integer(let number) where number >= 0: return number
+        case .integer(let number) where number >= 0:
+            try requirePlainInteger(key, expected: "a non-negative integer amount")
+            return number
         case .integer: throw .malformed("\(fieldPath(key)) must be a non-negative integer amount, got a negative integer")
         case let other: throw malformed(key, expected: "a non-negative integer amount", got: other)
         }

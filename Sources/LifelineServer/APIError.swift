@@ -7,16 +7,20 @@ public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var error: String
     public var detail: String
-    public var headers: HTTPFields { [:] }
+    /// Sent with the body, e.g. `Allow` on a 405.
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, _ error: String, _ detail: String) {
+    public init(_ status: HTTPResponse.Status, _ error: String, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status
         self.error = error
         self.detail = detail
+        self.headers = headers
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(status, ["error": error, "detail": detail])
+        var response = try JSONResponse.make(status, ["error": error, "detail": detail])
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 
@@ -32,7 +36,7 @@ enum JSONResponse {
     static let apiEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(path.last?.stringValue ?? "") }
         return encoder
     }()
 
@@ -64,5 +68,66 @@ enum CSVResponse {
             headers: [.contentType: "text/csv; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: text))
         )
+    }
+}
+
+/// A coding key in snake_case that keeps acronyms whole: `invoiceIDs` → `invoice_ids`,
+/// `customerID` → `customer_id`, `httpStatus` → `http_status` (Foundation's
+/// `.convertToSnakeCase` gives `invoice_i_ds`).
+struct SnakeCaseKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ camel: String) { stringValue = Self.convert(camel) }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+
+    static func convert(_ camel: String) -> String {
+        let characters = Array(camel)
+        var words: [String] = []
+        var word = ""
+        func flush() {
+            if !word.isEmpty { words.append(word.lowercased()) }
+            word = ""
+        }
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "_" {
+                flush()
+                index += 1
+                continue
+            }
+            guard character.isUppercase else {
+                word.append(character)
+                index += 1
+                continue
+            }
+            flush()
+            var end = index
+            while end < characters.count, characters[end].isUppercase { end += 1 }
+            if end - index == 1 {
+                // A capitalised word: its lowercase letters follow.
+                word.append(character)
+                index = end
+                continue
+            }
+            let next = end < characters.count ? characters[end] : nil
+            if next == "s", end + 1 == characters.count || !characters[end + 1].isLowercase {
+                // A plural acronym: `IDs`.
+                word = String(characters[index..<end]) + "s"
+                index = end + 1
+            } else if let next, next.isLowercase {
+                // `HTTPStatus`: the last capital starts the next word.
+                word = String(characters[index..<(end - 1)])
+                index = end - 1
+            } else {
+                word = String(characters[index..<end])
+                index = end
+            }
+            flush()
+        }
+        flush()
+        return words.joined(separator: "_")
     }
 }

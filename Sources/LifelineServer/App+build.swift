@@ -93,10 +93,32 @@ public func makeProviders(_ configuration: LifelineConfiguration) -> [ProviderNa
     ]
 }
 
+/// Every secret the configuration holds: provider signing secrets, partner secrets, admin
+/// tokens, the Stripe API key and the PostgreSQL password. (No email or SMS provider is
+/// configurable yet; their keys belong here when one is.) Scrubbed from every stored and
+/// logged error.
+public func configuredSecrets(
+    _ configuration: LifelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+) -> [String] {
+    var secrets = configuration.providers.stripeSecrets + configuration.providers.gocardlessSecrets
+        + configuration.providers.standardSecrets + configuration.adminTokens
+        + configuration.partners.values.map(\.secret) + [configuration.outbound.stripeAPIKey].compactMap { $0 }
+    if let url = storageURL(configuration, environment: environment), let components = URLComponents(string: url) {
+        // As written in the URL and decoded: an error may quote either.
+        secrets += [components.percentEncodedPassword, components.password].compactMap { $0 }
+    }
+    return Array(Set(secrets.filter { !$0.isEmpty })).sorted()
+}
+
+/// The logger with every configured secret scrubbed from its lines.
+public func redactingLogger(_ logger: Logger, configuration: LifelineConfiguration) -> Logger {
+    RedactingLogHandler.wrapping(logger, secrets: configuredSecrets(configuration))
+}
+
 /// Outbound endpoints, secrets and retry settings from the configuration.
 public func makeOutboundSettings(_ configuration: LifelineConfiguration) -> OutboundSettings {
     let recovery = configuration.recovery
-    return OutboundSettings(
+    var settings = OutboundSettings(
         partners: configuration.partners.mapValues { PartnerEndpoint(url: $0.url, secret: $0.secret) },
         dunningURL: configuration.outbound.dunningURL,
         stripeAPIBase: configuration.outbound.stripeAPIBase,
@@ -109,6 +131,8 @@ public func makeOutboundSettings(_ configuration: LifelineConfiguration) -> Outb
         batchSize: recovery.batchSize,
         leaseSeconds: Int64(recovery.effectiveLeaseSeconds)
     )
+    settings.otherSecrets = configuredSecrets(configuration).filter { !settings.secrets.contains($0) }
+    return settings
 }
 
 /// The outbox dispatcher for this configuration and these dependencies.
@@ -118,7 +142,7 @@ public func makeDispatcher(configuration: LifelineConfiguration, dependencies: A
         ?? HTTPActionDeliverer(client: outboundHTTPClient, settings: settings, clock: dependencies.clock)
     return OutboxDispatcher(
         store: dependencies.store, deliverer: deliverer, settings: settings, clock: dependencies.clock,
-        logger: dependencies.logger
+        logger: redactingLogger(dependencies.logger, configuration: configuration)
     )
 }
 
@@ -130,9 +154,14 @@ public func buildApplication(
     /// Adds routes beside the real ones (`lifeline bench` mounts its bare endpoint); none by default.
     extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = Router(context: BasicRequestContext.self)
+    var dependencies = dependencies
+    dependencies.logger = redactingLogger(dependencies.logger, configuration: configuration)
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    // First, so it wraps every route below and the router's own 404.
+    router.add(middleware: JSONErrorMiddleware(logger: dependencies.logger))
     extraRoutes(router)
-    HealthRoutes(store: dependencies.store, clock: dependencies.clock).register(on: router)
+    let routes = RouteTable(router: router)
+    HealthRoutes(store: dependencies.store, clock: dependencies.clock).register(on: routes)
     let projector = dependencies.projectsBeforeAcknowledging ? nil : Projector(
         store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger
     )
@@ -142,18 +171,20 @@ public func buildApplication(
         projection: projector.map { .background($0) } ?? .beforeAcknowledging
     )
     let adminAuth = AdminAuthMiddleware(tokens: configuration.adminTokens)
-    WebhookRoutes(ingestor: ingestor, maxBodyBytes: configuration.http.maxBodyBytes, admin: adminAuth).register(on: router)
-    ReportRoutes(source: dependencies.store as? any ReportSource, settings: configuration.reports, tokens: configuration.adminTokens, clock: dependencies.clock).register(on: router)
+    WebhookRoutes(ingestor: ingestor, maxBodyBytes: configuration.http.maxBodyBytes, admin: adminAuth).register(on: routes)
+    ReportRoutes(source: dependencies.store as? any ReportSource, settings: configuration.reports, tokens: configuration.adminTokens, clock: dependencies.clock).register(on: routes)
     PartnerCallbackRoutes(
         secrets: configuration.partners.mapValues(\.secret), log: dependencies.store, clock: dependencies.clock,
         maxBodyBytes: configuration.http.maxBodyBytes, logger: dependencies.logger
-    ).register(on: router)
-    let admin = router.group("/api/v1").add(middleware: adminAuth)
+    ).register(on: routes)
+    let admin = routes.group("/api/v1").add(middleware: adminAuth)
     RecoveryLogRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)
     ProjectionRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)
+    routes.registerMethodNotAllowed()
 
     var app = Application(
         router: router,
+        server: .http1(configuration: httpChannelConfiguration(configuration.http)),
         configuration: .init(
             address: .hostname(configuration.http.host, port: configuration.http.port),
             serverName: "Lifeline"

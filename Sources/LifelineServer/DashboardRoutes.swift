@@ -11,7 +11,7 @@ struct DashboardRoutes: Sendable {
     let tokens: [String]
     let clock: any WallClock
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         router.group("/dashboard")
             .add(middleware: AdminAuthMiddleware(tokens: tokens, allowQueryToken: true))
             .get { request, _ in try await page(request) }

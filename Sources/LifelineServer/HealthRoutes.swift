@@ -2,7 +2,8 @@ import Hummingbird
 import LifelineCore
 import LifelineStore
 
-/// `/health`: the process answers; `/ready`: the store answers too, with the projector's lag.
+/// `/health`: the process answers; `/ready`: the store answers and can commit a write, with the
+/// projector's lag in the body.
 struct HealthRoutes {
     let store: any LifelineStore
     let clock: any WallClock
@@ -13,18 +14,25 @@ struct HealthRoutes {
         var projection: ProjectionStatus
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         router.get("/health") { _, _ in
             try JSONResponse.make(.ok, ["status": "ok"])
         }
         router.get("/ready") { _, _ in
+            let projection: ProjectionStatus
             do {
                 try await store.ping()
-                let projection = try await store.projectionStatus(now: clock.nowSeconds())
-                return try JSONResponse.make(.ok, Readiness(status: "ready", projection: projection))
+                projection = try await store.projectionStatus(now: clock.nowSeconds())
             } catch {
                 throw APIError(.serviceUnavailable, "store_unreachable", "the store did not answer")
             }
+            do {
+                try await store.probeWrite()
+            } catch {
+                // Webhooks would get 503 too: take this instance out of rotation until writes work.
+                throw APIError(.serviceUnavailable, "store_not_writable", "the store answers but cannot commit a write (read-only or full disk?)")
+            }
+            return try JSONResponse.make(.ok, Readiness(status: "ready", projection: projection))
         }
     }
 }

@@ -15,7 +15,7 @@ struct PartnerCallbackRoutes {
     let maxBodyBytes: Int
     let logger: Logger
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         router.post("/webhooks/partner/:name") { request, context in
             try await handle(request, context)
         }

@@ -19,7 +19,7 @@ public struct ReportRoutes: Sendable {
         self.clock = clock
     }
 
-    public func register(on router: Router<BasicRequestContext>) {
+    public func register(on router: some RouterMethods<BasicRequestContext>) {
         router.group("/api/v1/reports")
             .add(middleware: AdminAuthMiddleware(tokens: tokens))
             .get("nrr") { request, _ in try await nrr(request) }

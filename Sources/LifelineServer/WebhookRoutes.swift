@@ -15,7 +15,7 @@ struct WebhookRoutes {
     /// `replay` or `import`, set by `lifeline replay --origin`; absent means `live`.
     static let originHeader = HTTPField.Name("Lifeline-Origin")!
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         router.post("/webhooks/:provider") { request, context in
             try await handle(request, context)
         }
@@ -27,6 +27,11 @@ struct WebhookRoutes {
         let text = "{\"duplicates\":\(JSONText.array(result.duplicates)),\"ignored\":\(JSONText.array(result.ignored)),"
             + "\"stored\":\(JSONText.array(result.stored))}"
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// GoCardless documents 498 "Token Invalid" as the answer to a bad signature; the others get 401.
+    static func invalidSignatureStatus(_ providerPath: String) -> HTTPResponse.Status {
+        providerPath == ProviderName.gocardless.rawValue ? HTTPResponse.Status(code: 498, reasonPhrase: "Token Invalid") : .unauthorized
     }
 
     func handle(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -50,7 +55,7 @@ struct WebhookRoutes {
             case .unknownProvider(let name):
                 throw APIError(.notFound, "unknown_provider", "no webhook provider named '\(name)'; use stripe, gocardless or standard")
             case .rejected(.unauthorized(let detail)):
-                throw APIError(.unauthorized, "invalid_signature", detail)
+                throw APIError(Self.invalidSignatureStatus(providerPath), "invalid_signature", detail)
             case .rejected(.malformed(let detail)):
                 throw APIError(.badRequest, "malformed_payload", detail)
             case .storeUnavailable:

@@ -60,6 +60,9 @@ public protocol LifelineStore: EventLogStore, OutboxStore, RecoveryLogStore {
     func migrate() async throws
     /// Throws when the store cannot be reached.
     func ping() async throws
+    /// Commits a one-row write and throws when it fails (read-only or full disk, read-only
+    /// database): `/ready` answers 503 then, since every webhook would.
+    func probeWrite() async throws
     func summary() async throws -> LedgerSummary
     func customers() async throws -> [CustomerRecord]
     func subscriptions() async throws -> [SubscriptionRecord]

@@ -25,7 +25,8 @@ extension AdminSurfaceTests {
 
     @Test func secretsStayOutOfLogsResponsesAndTheAttemptLog() async throws {
         let lines = CapturingLogHandler.Lines()
-        let echo = "you sent \(RecoveryFixture.partnerSecret) with \(RecoveryFixture.stripeKey)"
+        // The partner echoes every configured secret, not only those it was sent.
+        let echo = "you sent " + Self.secrets.joined(separator: " with ")
         let replies = [StubReply(status: 500, body: echo), StubReply(status: 400, body: echo)]
         let responses = try await PartnerStub.run(replies: replies, fallback: StubReply(status: 201, body: echo)) { _, url in
             let events = try RecoveryEngineTests.bakeryUntilFailure()

@@ -21,6 +21,13 @@ enum HostileBodies {
         """.utf8)
     }
 
+    /// A generic event of `type` for a known customer, with `objects` (raw JSON members) beside it.
+    static func generic(type: String, objects: String = "") -> [UInt8] {
+        Array("""
+        {"id":"evt_hostile_obj","type":"\(type)","occurred_at":1790838000,"customer":{"id":"cus_hostile"}\(objects.isEmpty ? "" : ",")\(objects)}
+        """.utf8)
+    }
+
     /// A generic subscription with one item, to poison its price, quantity or interval.
     static func subscription(unitAmount: String = "4900", quantity: String = "1", intervalCount: String = "1") -> [UInt8] {
         Array("""

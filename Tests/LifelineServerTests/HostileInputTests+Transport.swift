@@ -38,8 +38,9 @@ extension HostileInputTests {
             let port = try #require(client.port)
             let response = await RawHTTP.exchange(port: port, Self.rawWebhook(mangle: injection.mangle))
             let status = RawHTTP.status(of: response)
-            // NIO's HTTP parser answers 400 before any route sees the request.
+            // NIO's HTTP parser answers 400 before any route sees the request, with the JSON body.
             #expect(status == 400, "\(injection.name): \(response.prefix(200))")
+            #expect(response.contains(#""error":"bad_request""#), "\(injection.name): \(response.prefix(300))")
             try await Self.expectStillServing(client)
         }
         #expect(try await fixture.store.storedEvents().map(\.eventID) == ["evt_valid"], "\(injection.name)")

@@ -21,7 +21,18 @@ struct HostileInputTests {
         let expected: Int
         /// A fragment the error detail must contain.
         var detail: String? = nil
+        /// The error code; by default the one the README names for the status.
+        var code: String? = nil
         var testDescription: String { name }
+
+        var expectedCode: String {
+            if let code { return code }
+            switch expected {
+            case 400: return "malformed_payload"
+            case 401, 498: return "invalid_signature"
+            default: return "unexpected status \(expected)"
+            }
+        }
     }
 
     static func standardHeaders(timestamp: String) -> @Sendable ([UInt8]) -> [(String, String)] {
@@ -41,6 +52,7 @@ struct HostileInputTests {
     static let deep = Body.nestedArrays(10_000)
 
     static let cases: [Hostile] = nesting + numbers + currencies + encodings + timestamps + wrongPaths + bulkyHeaders
+        + spelledIntegers + emptyIDs + missingObjects
 
     static let nesting: [Hostile] = [
         Hostile(name: "standard: 10,000 nested arrays", provider: .standard, body: Array(deep.utf8), expected: 400, detail: "nested deeper than 64"),
@@ -119,7 +131,10 @@ struct HostileInputTests {
     static let wrongPaths: [Hostile] = [
         Hostile(name: "stripe-signed body to /webhooks/gocardless", provider: .gocardless, body: Body.stripe(), headers: {
             [("Stripe-Signature", StripeSignature.header(body: $0, secret: TestSecrets.stripe, timestamp: now))]
-        }, expected: 401),
+        }, expected: 498),
+        Hostile(name: "gocardless body signed with the Stripe secret", provider: .gocardless, body: Body.gocardless(), headers: {
+            [("Webhook-Signature", GoCardlessSignature.header(body: $0, secret: TestSecrets.stripe))]
+        }, expected: 498),
         Hostile(name: "gocardless-signed body to /webhooks/stripe", provider: .stripe, body: Body.gocardless(), headers: {
             [("Webhook-Signature", GoCardlessSignature.header(body: $0, secret: TestSecrets.gocardless))]
         }, expected: 401),
@@ -132,7 +147,8 @@ struct HostileInputTests {
         Hostile(name: "gocardless secret as a Stripe secret", provider: .stripe, body: Body.stripe(), headers: {
             [("Stripe-Signature", StripeSignature.header(body: $0, secret: TestSecrets.gocardless, timestamp: now))]
         }, expected: 401),
-        Hostile(name: "standard-signed body to a partner that does not exist", provider: .standard, body: Body.standard(), path: "/webhooks/partner/nobody", expected: 404),
+        Hostile(name: "standard-signed body to a partner that does not exist", provider: .standard, body: Body.standard(), path: "/webhooks/partner/nobody", expected: 404, code: "unknown_partner"),
+        Hostile(name: "stripe-signed body to a provider that does not exist", provider: .stripe, body: Body.stripe(), path: "/webhooks/paypal", expected: 404, code: "unknown_provider"),
     ]
 
     static let bulkyHeaders: [Hostile] = [
@@ -146,6 +162,47 @@ struct HostileInputTests {
         }, expected: 401),
     ]
 
+    /// Integral values spelled with a fraction or an exponent: Stripe never sends them, and
+    /// JSON readers disagree on them, so they are refused rather than read as integers.
+    static let spelledIntegers: [Hostile] = [
+        Hostile(name: "stripe: amount_due 1.5e4", provider: .stripe, body: Body.stripe([("\"amount_due\": 15000", "\"amount_due\": 1.5e4")]), expected: 400, detail: "plain JSON integer"),
+        Hostile(name: "stripe: amount_due 15000.0", provider: .stripe, body: Body.stripe([("\"amount_due\": 15000", "\"amount_due\": 15000.0")]), expected: 400, detail: "amount_due"),
+        Hostile(name: "stripe: amount_due 15000E0", provider: .stripe, body: Body.stripe([("\"amount_due\": 15000", "\"amount_due\": 15000E0")]), expected: 400, detail: "plain JSON integer"),
+        Hostile(name: "stripe: amount_paid 0.0", provider: .stripe, body: Body.stripe([("\"amount_paid\": 0,", "\"amount_paid\": 0.0,")]), expected: 400, detail: "amount_paid"),
+        Hostile(name: "stripe: amount_remaining 0e+0", provider: .stripe, body: Body.stripe([("\"amount_remaining\": 0,", "\"amount_remaining\": 0e+0,")]), expected: 400, detail: "plain JSON integer"),
+        Hostile(name: "stripe: created 1.7924868e9", provider: .stripe, body: Body.stripe([("\"created\": 1792486800", "\"created\": 1.7924868e9")]), expected: 400, detail: "created"),
+    ]
+
+    static let emptyIDs: [Hostile] = [
+        Hostile(name: "stripe: empty event id", provider: .stripe, body: Body.stripe([("\"id\": \"evt_1S21InvoiceVoidedMID001\"", "\"id\": \"\"")]), expected: 400, detail: "id must not be empty"),
+        Hostile(name: "stripe: blank event id", provider: .stripe, body: Body.stripe([("\"id\": \"evt_1S21InvoiceVoidedMID001\"", "\"id\": \"  \"")]), expected: 400, detail: "id must not be empty"),
+        Hostile(name: "standard: empty event id", provider: .standard, body: Body.standard(id: "\"\""), headers: { body in
+            StandardWebhooksSignature.headers(id: "msg_empty_id", timestamp: now, body: body, secret: TestSecrets.standard)
+        }, expected: 400, detail: "id must not be empty"),
+    ]
+
+    /// A known generic type without the object the JSON Schema requires for it: nothing could be
+    /// applied, so it is refused, never acknowledged with 200.
+    static let missingObjects: [Hostile] = [
+        Hostile(name: "standard: payment.failed without payment", provider: .standard,
+                body: Body.generic(type: "payment.failed", objects: #""invoice":{"id":"in_h","currency":"eur","amount_due":4900,"amount_paid":0,"amount_remaining":4900,"status":"open"}"#),
+                expected: 400, detail: "requires the payment object"),
+        Hostile(name: "standard: payment.succeeded with payment null", provider: .standard,
+                body: Body.generic(type: "payment.succeeded", objects: #""payment":null"#), expected: 400, detail: "requires the payment object"),
+        Hostile(name: "standard: payment.charged_back without payment", provider: .standard,
+                body: Body.generic(type: "payment.charged_back"), expected: 400, detail: "requires the payment object"),
+        Hostile(name: "standard: invoice.created without invoice", provider: .standard,
+                body: Body.generic(type: "invoice.created"), expected: 400, detail: "requires the invoice object"),
+        Hostile(name: "standard: invoice.voided without invoice", provider: .standard,
+                body: Body.generic(type: "invoice.voided"), expected: 400, detail: "requires the invoice object"),
+        Hostile(name: "standard: subscription.created without subscription", provider: .standard,
+                body: Body.generic(type: "subscription.created"), expected: 400, detail: "requires the subscription object"),
+        Hostile(name: "standard: subscription.deleted without subscription", provider: .standard,
+                body: Body.generic(type: "subscription.deleted"), expected: 400, detail: "requires the subscription object"),
+        Hostile(name: "standard: dispute.opened without dispute", provider: .standard,
+                body: Body.generic(type: "dispute.opened"), expected: 400, detail: "requires the dispute object"),
+    ]
+
     @Test("refused, nothing stored, still serving", arguments: cases)
     func refused(_ input: Hostile) async throws {
         let fixture = try await ServerFixture.make()
@@ -154,7 +211,7 @@ struct HostileInputTests {
                 input.provider, body: input.body, headers: input.headers?(input.body), path: input.path
             )
             #expect(Int(response.status.code) == input.expected, "\(response.text.prefix(300))")
-            #expect(response.json["error"] is String, "\(response.text.prefix(300))")
+            #expect(response.json["error"] as? String == input.expectedCode, "\(response.text.prefix(300))")
             let detail = response.json["detail"] as? String ?? ""
             if let fragment = input.detail { #expect(detail.contains(fragment), "\(detail)") }
             try await Self.expectStillServing(client)

@@ -18,6 +18,14 @@ struct WebhookRejectionTests {
         let headers: @Sendable ([UInt8]) -> [(String, String)]
         let expected: Int
         var testDescription: String { name }
+        /// The error code the README names for the status.
+        var code: String {
+            switch expected {
+            case 400: "malformed_payload"
+            case 401, 498: "invalid_signature"
+            default: "unexpected status \(expected)"
+            }
+        }
     }
 
     static let stripeBody = Array(#"{"id":"evt_bad","object":"event","type":"invoice.paid","created":1763000000,"data":{"object":{}}}"#.utf8)
@@ -47,8 +55,8 @@ struct WebhookRejectionTests {
         }, expected: 401),
         BadInput(name: "gocardless wrong secret", provider: .gocardless, body: Array(#"{"events":[]}"#.utf8), headers: {
             [("Webhook-Signature", GoCardlessSignature.header(body: $0, secret: "nope"))]
-        }, expected: 401),
-        BadInput(name: "gocardless missing header", provider: .gocardless, body: Array(#"{"events":[]}"#.utf8), headers: { _ in [] }, expected: 401),
+        }, expected: 498),
+        BadInput(name: "gocardless missing header", provider: .gocardless, body: Array(#"{"events":[]}"#.utf8), headers: { _ in [] }, expected: 498),
         BadInput(name: "standard wrong secret", provider: .standard, body: validEvent, headers: {
             StandardWebhooksSignature.headers(id: "evt_valid", timestamp: now, body: $0, secret: TestSecrets.wrong)
         }, expected: 401),
@@ -86,8 +94,8 @@ struct WebhookRejectionTests {
         try await fixture.run { client in
             let response = try await client.postWebhook(input.provider, body: input.body, headers: input.headers(input.body))
             #expect(Int(response.status.code) == input.expected, "\(response.text)")
-            #expect(response.json["error"] is String)
-            #expect(response.json["detail"] is String)
+            #expect(response.json["error"] as? String == input.code, "\(response.text)")
+            #expect((response.json["detail"] as? String)?.isEmpty == false)
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(health.status == .ok)
             let valid = try await client.postWebhook(.standard, body: Self.validEvent)
