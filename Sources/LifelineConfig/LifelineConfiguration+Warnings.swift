@@ -16,7 +16,7 @@ extension LifelineConfiguration {
                 }
             }
         }
-        var warnings: [String] = []
+        var warnings = loadWarnings
         for (partner, steps) in missingPartners.sorted(by: { $0.key < $1.key }) {
             warnings.append("partner '\(partner)' is not configured (partners.\(partner).url / .secret): offers of \(steps.joined(separator: ", ")) would go to the dead letter")
         }

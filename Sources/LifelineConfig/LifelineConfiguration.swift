@@ -88,6 +88,17 @@ public struct LifelineConfiguration: Sendable {
     public var recovery = RecoverySettings()
     /// Segment bands and exchange rates of the reports (`segments`, `reports`).
     public var reports: ReportSettings = .standard
+    /// Where each key's value came from, by dotted key (`http.port` → `[environment HTTP_PORT]`).
+    public var sources: [String: ConfigurationSource] = [:]
+    /// Doubts the loader had about the input itself (unread variables, odd-looking secrets).
+    public var loadWarnings: [String] = []
+
+    /// Keys read only from the file (by the recovery loader), so their source is the file or the default.
+    static let fileOnlyKeys = [
+        "stress.cash_flow_threshold", "playbooks", "outbox.max_attempts", "outbox.backoff_base_seconds",
+        "outbox.backoff_max_seconds", "outbox.request_timeout_seconds", "outbox.batch_size", "outbox.poll_interval_ms",
+        "outbox.lease_seconds",
+    ]
 
     public init(
         http: HTTP, storage: Storage, providers: Providers, adminTokens: [String], reasonCodesPath: String,

@@ -6,6 +6,12 @@ import Yams
 /// swift-configuration, which reads the same file, refuses lists of maps.
 extension RecoveryConfigLoader {
     static let stepKeys = ["action", "delay", "fallback", "partner"]
+    /// Keys of a rule under `playbooks:`.
+    static let ruleKeys = ["match", "steps"]
+    /// Keys of a rule's `match:`.
+    static let matchKeys = [
+        "categories", "min_score", "max_score", "min_amount", "max_amount", "min_tenure_days", "max_tenure_days", "segments",
+    ]
 
     static func playbook(_ section: YAMLField) throws(RecoveryConfigError) -> Playbook {
         if section.node.sequence != nil {
@@ -19,7 +25,7 @@ extension RecoveryConfigLoader {
     }
 
     static func rule(name: String, _ field: YAMLField) throws(RecoveryConfigError) -> PlaybookRule {
-        let keys = try field.entries(allowed: ["match", "steps"])
+        let keys = try field.entries(allowed: ruleKeys)
         let match = try keys["match"].map { (field) throws(RecoveryConfigError) in try self.match(field) } ?? PlaybookMatch()
         guard let stepsField = keys["steps"] else { throw field.fail("steps is required (use steps: {} to do nothing)") }
         var steps: [PlaybookStep] = []
@@ -35,9 +41,7 @@ extension RecoveryConfigLoader {
     static func match(_ field: YAMLField) throws(RecoveryConfigError) -> PlaybookMatch {
         var match = PlaybookMatch()
         if field.isNull { return match }
-        let keys = try field.entries(allowed: [
-            "categories", "min_score", "max_score", "min_amount", "max_amount", "min_tenure_days", "max_tenure_days", "segments",
-        ]).filter { !$0.value.isNull }
+        let keys = try field.entries(allowed: matchKeys).filter { !$0.value.isNull }
         if let categories = keys["categories"] {
             match.categories = []
             for item in try categories.items() {

@@ -91,15 +91,30 @@ public enum RecoveryConfigLoader {
             try readOutbox(outbox, into: &settings)
         }
         if let recovery = sections["recovery"] {
-            let keys = try recovery.entries(allowed: ["action_horizon_hours"])
+            let keys = try recovery.entries(allowed: recoveryKeys)
             if let value = keys["action_horizon_hours"] { settings.actionHorizonHours = try value.int(in: 0...87_600) }
         }
         return settings
     }
 
+    /// Keys of `stress:`.
+    static let stressKeys = ["weights", "cash_flow_threshold", "soft_decline_window_days"]
+    /// Keys of `stress.weights:`.
+    static let weightKeys = [
+        "insufficient_funds", "repeated_soft_declines", "lengthening_days_to_pay", "partial_payments", "month_end_clustering",
+        "account_still_active",
+    ]
+    /// Keys of `outbox:`.
+    /// The keys of the `recovery:` section.
+    static let recoveryKeys = ["action_horizon_hours"]
+    static let outboxKeys = [
+        "max_attempts", "backoff_base_seconds", "backoff_max_seconds", "request_timeout_seconds", "batch_size",
+        "poll_interval_ms", "lease_seconds",
+    ]
+
     static func stressWeights(_ section: YAMLField) throws(RecoveryConfigError) -> StressWeights {
         var weights = StressWeights()
-        let keys = try section.entries(allowed: ["weights", "cash_flow_threshold", "soft_decline_window_days"])
+        let keys = try section.entries(allowed: stressKeys)
         if let value = keys["cash_flow_threshold"] { weights.cashFlowThreshold = try value.int(in: 0...100) }
         if let value = keys["soft_decline_window_days"] { weights.softDeclineWindowDays = try value.int(in: 1...3_650) }
         guard let table = keys["weights"], !table.isNull else { return weights }
@@ -108,7 +123,7 @@ public enum RecoveryConfigLoader {
             ("lengthening_days_to_pay", \.lengtheningDaysToPay), ("partial_payments", \.partialPayments),
             ("month_end_clustering", \.monthEndClustering), ("account_still_active", \.accountStillActive),
         ]
-        let values = try table.entries(allowed: points.map(\.0))
+        let values = try table.entries(allowed: weightKeys)
         for (key, path) in points {
             if let value = values[key] { weights[keyPath: path] = try value.int(in: 0...100) }
         }
@@ -116,10 +131,7 @@ public enum RecoveryConfigLoader {
     }
 
     static func readOutbox(_ section: YAMLField, into settings: inout RecoverySettings) throws(RecoveryConfigError) {
-        let keys = try section.entries(allowed: [
-            "max_attempts", "backoff_base_seconds", "backoff_max_seconds", "request_timeout_seconds", "batch_size",
-            "poll_interval_ms", "lease_seconds",
-        ])
+        let keys = try section.entries(allowed: outboxKeys)
         if let value = keys["max_attempts"] { settings.maxAttempts = try value.int(in: 1...1_000) }
         if let value = keys["backoff_base_seconds"] { settings.backoffBaseSeconds = try value.int(in: 1...86_400) }
         if let value = keys["backoff_max_seconds"] { settings.backoffMaxSeconds = try value.int(in: 1...604_800) }

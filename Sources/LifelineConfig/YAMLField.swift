@@ -30,7 +30,7 @@ struct YAMLField {
         var result: [String: YAMLField] = [:]
         for (key, field) in try entries() {
             guard allowed.contains(key) else {
-                throw field.fail("unknown key (expected one of \(allowed.joined(separator: ", ")))")
+                throw field.fail("unknown key\(Suggestion.clause(key, among: allowed)) (expected one of \(allowed.joined(separator: ", ")))")
             }
             result[key] = field
         }

@@ -45,17 +45,13 @@ public let outboundHTTPClient = HTTPClient(
     configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
 )
 
-/// Opens the store the configuration names and migrates it: PostgreSQL when `storage.url`
-/// (or the `LIFELINE_DATABASE_URL` environment variable) is set, else the SQLite file.
+/// Opens the store the configuration names and migrates it: PostgreSQL when `storage.url` is set
+/// (the loader fills it from `STORAGE_URL`, `LIFELINE_DATABASE_URL` or the file), else the SQLite file.
 /// A PostgreSQL store is usable at once; `buildApplication` adds it to the app's services so
 /// its connections close on shutdown.
-/// - Parameter environment: where `LIFELINE_DATABASE_URL` is looked up; the demo passes none so
-///   it never writes into a shared database.
-public func openStore(
-    _ configuration: LifelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
-) async throws -> any LifelineStore & ReportSource {
+public func openStore(_ configuration: LifelineConfiguration) async throws -> any LifelineStore & ReportSource {
     let policy = configuration.recovery.policy
-    if let url = storageURL(configuration, environment: environment) {
+    if let url = configuration.storage.url {
         let store = try PostgresStore(url: url, reasonCodes: configuration.reasonCodes, policy: policy)
         do {
             try await store.migrate()
@@ -70,14 +66,9 @@ public func openStore(
     return store
 }
 
-/// The PostgreSQL URL in force, if any: `storage.url`, else `LIFELINE_DATABASE_URL`.
-public func storageURL(_ configuration: LifelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-    configuration.storage.url ?? environment["LIFELINE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-}
-
 /// Where the store is, for logs: the SQLite path, or the PostgreSQL URL without its password.
 public func storageDescription(_ configuration: LifelineConfiguration) -> String {
-    guard let url = storageURL(configuration) else { return configuration.storage.path }
+    guard let url = configuration.storage.url else { return configuration.storage.path }
     return (try? PostgresURL(url).redacted) ?? "PostgreSQL (unparseable URL)"
 }
 
@@ -97,13 +88,11 @@ public func makeProviders(_ configuration: LifelineConfiguration) -> [ProviderNa
 /// tokens, the Stripe API key and the PostgreSQL password. (No email or SMS provider is
 /// configurable yet; their keys belong here when one is.) Scrubbed from every stored and
 /// logged error.
-public func configuredSecrets(
-    _ configuration: LifelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
-) -> [String] {
+public func configuredSecrets(_ configuration: LifelineConfiguration) -> [String] {
     var secrets = configuration.providers.stripeSecrets + configuration.providers.gocardlessSecrets
         + configuration.providers.standardSecrets + configuration.adminTokens
         + configuration.partners.values.map(\.secret) + [configuration.outbound.stripeAPIKey].compactMap { $0 }
-    if let url = storageURL(configuration, environment: environment), let components = URLComponents(string: url) {
+    if let url = configuration.storage.url, let components = URLComponents(string: url) {
         // As written in the URL and decoded: an error may quote either.
         secrets += [components.percentEncodedPassword, components.password].compactMap { $0 }
     }

@@ -31,13 +31,16 @@ struct Bench: AsyncParsableCommand {
 
         @OptionGroup var options: ConfigOption
 
-        func run() async throws {
+        func validate() throws {
             guard movements > 0, runs > 0 else { throw ValidationError("--movements and --runs must be positive") }
+        }
+
+        func run() async throws {
             let clock = ContinuousClock()
             let configuration = try await ConfigurationLoader.load(path: options.config)
             let path = database ?? FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-bench-\(UUID().uuidString).sqlite").path
             defer { if database == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } } }
-            guard !FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) exists; pass a new file") }
+            guard !FileManager.default.fileExists(atPath: path) else { throw CommandFailure("\(path) exists; pass a new file") }
 
             // Two years of history; the report covers the second.
             let start = ReportDate.parse("2025-01-01")!
@@ -65,14 +68,14 @@ struct Bench: AsyncParsableCommand {
                 let done = clock.now
                 print("run \(run): fetch \(fetched - started) + replay \(replayed - fetched) + group \(done - replayed) = \(done - started) over \(input.movements.count) movements")
             }
-            guard let report, let total = report.totals.first else { throw ValidationError("the report came back empty") }
+            guard let report, let total = report.totals.first else { throw CommandFailure("the report came back empty") }
             print("NRR \(total.nrr.display(decimals: 2)), GRR \(total.grr.display(decimals: 2)), cohort \(total.customers), "
                 + "start \(Money(total.startMRR, total.currency)), end \(Money(total.endMRR, total.currency))")
             for row in report.groups { print("  \(row.group): NRR \(row.nrr.display(decimals: 2)) over \(row.customers) customers") }
 
             started = clock.now
             let check = try await store.cohortCheck(period: period)
-            guard let sql = check[total.currency] else { throw ValidationError("the SQL cross-check found no cohort") }
+            guard let sql = check[total.currency] else { throw CommandFailure("the SQL cross-check found no cohort") }
             let agrees = sql.customers == total.customers && sql.start == total.startMRR && sql.end == total.endMRR
             print("SQL window-function cross-check (\(clock.now - started)): cohort \(sql.customers), start \(sql.start), end \(sql.end): \(agrees ? "agrees" : "MISMATCH")")
             if !agrees { throw ExitCode(1) }

@@ -36,8 +36,11 @@ extension Bench {
         /// Bench-only signing secret; the load process signs with it, the server checks it.
         static let secret = "whsec_bench_ingest_secret"
 
-        func run() async throws {
+        func validate() throws {
             guard events > 0, connections > 0, customers > 0 else { throw ValidationError("--events, --connections and --customers must be positive") }
+        }
+
+        func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

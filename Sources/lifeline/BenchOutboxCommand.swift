@@ -27,8 +27,11 @@ extension Bench {
 
         @OptionGroup var options: ConfigOption
 
-        func run() async throws {
+        func validate() throws {
             guard actions > 0, batchSize > 0 else { throw ValidationError("--actions and --batch-size must be positive") }
+        }
+
+        func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

@@ -29,8 +29,11 @@ extension Bench {
 
         @OptionGroup var options: ConfigOption
 
-        func run() async throws {
+        func validate() throws {
             guard events > 0, customers > 0, concurrency > 0 else { throw ValidationError("--events, --customers and --concurrency must be positive") }
+        }
+
+        func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-stages-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

@@ -20,23 +20,22 @@ struct Cases: AsyncParsableCommand {
     @Option(help: "Show this case's timeline, actions and delivery attempts.")
     var id: String?
 
+    func validate() throws {
+        if let status, CaseStatus(rawValue: status) == nil {
+            throw ValidationError("--status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(status)\"")
+        }
+        if let category, FailureCategory(rawValue: category) == nil {
+            throw ValidationError("--category must be one of \(FailureCategory.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(category)\"")
+        }
+    }
+
     func run() async throws {
-        let statusFilter = try status.map { value in
-            guard let parsed = CaseStatus(rawValue: value) else {
-                throw ValidationError("--status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return parsed
-        }
-        let categoryFilter = try category.map { value in
-            guard let parsed = FailureCategory(rawValue: value) else {
-                throw ValidationError("--category must be one of \(FailureCategory.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return parsed
-        }
+        let statusFilter = status.flatMap(CaseStatus.init(rawValue:))
+        let categoryFilter = category.flatMap(FailureCategory.init(rawValue:))
         let configuration = try await ConfigurationLoader.load(path: options.config)
-        let store = try await openStore(configuration)
+        let store = try await openExistingStore(configuration)
         if let id {
-            guard let detail = try await store.caseDetail(id: id) else { throw ValidationError("no case \(id)") }
+            guard let detail = try await store.caseDetail(id: id) else { throw CommandFailure("no case \(id)") }
             print(RecoveryLogReport.timeline(detail))
         } else {
             print(RecoveryLogReport.cases(try await store.cases(status: statusFilter, category: categoryFilter)))

@@ -36,10 +36,13 @@ struct Demo: AsyncParsableCommand {
     static let partnerSecret = "whsec_" + Data("lifeline-demo-sandbox-partner!!".utf8).base64EncodedString()
     static let adminToken = "demo-admin-token"
 
-    func run() async throws {
+    func validate() throws {
         guard FileManager.default.fileExists(atPath: "\(webhooks)/demo"), FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("run the demo from the repository root: \(webhooks)/demo and \(config) are needed")
         }
+    }
+
+    func run() async throws {
         let stories = try DemoScenario.load(directory: "\(webhooks)/demo")
         let start = stories.map(\.time).min() ?? 0
         let scenario = DemoScenario.merged([
@@ -76,7 +79,7 @@ struct Demo: AsyncParsableCommand {
         configuration.outbound = .init(dunningURL: "\(peersURL)/dunning", stripeAPIBase: "\(peersURL)/stripe", stripeAPIKey: "sk_demo")
         configuration.adminTokens = [Self.adminToken]
 
-        let store = try await openStore(configuration, environment: [:])
+        let store = try await openStore(configuration)
         let dependencies = AppDependencies(store: store, clock: clock, logger: logger, runsDispatcher: false)
         let dispatcher = makeDispatcher(configuration: configuration, dependencies: dependencies)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)

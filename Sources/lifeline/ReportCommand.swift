@@ -33,16 +33,22 @@ struct Report: AsyncParsableCommand {
 
         @OptionGroup var options: ConfigOption
 
-        func run() async throws {
-            let query: ReportQuery
+        func validate() throws {
             do {
-                query = try ReportRequest(from: from, to: to, groupBy: groupBy, currency: currency).query()
+                _ = try ReportRequest(from: from, to: to, groupBy: groupBy, currency: currency).query()
             } catch {
                 throw ValidationError(error.detail)
             }
+            guard format == "table" || ReportFormat(rawValue: format) != nil else {
+                throw ValidationError("--format must be table, json or csv, got \"\(format)\"")
+            }
+        }
+
+        func run() async throws {
+            let query = try ReportRequest(from: from, to: to, groupBy: groupBy, currency: currency).query()
             let configuration = try await ConfigurationLoader.load(path: options.config)
             let settings = configuration.reports
-            let source: any ReportSource = try await openStore(configuration)
+            let source: any ReportSource = try await openExistingStore(configuration)
             let service = ReportService(source: source, settings: settings)
             do {
                 if format == "table" {
@@ -50,11 +56,9 @@ struct Report: AsyncParsableCommand {
                 } else if let machine = ReportFormat(rawValue: format) {
                     // The same bytes GET /api/v1/reports/nrr sends.
                     print(try await service.render(query, format: machine), terminator: "")
-                } else {
-                    throw ValidationError("--format must be table, json or csv, got \"\(format)\"")
                 }
             } catch let error as ReportError {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
         }
     }

@@ -39,15 +39,21 @@ struct Migrate: AsyncParsableCommand {
 struct CheckConfig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Print the resolved configuration with secrets redacted."
+        abstract: "Print the resolved configuration with secrets redacted, and where each value came from.",
+        discussion: "Exit status: 0 valid; 1 refused (unknown key, bad value); 2 warnings with --strict."
     )
 
     @OptionGroup var options: ConfigOption
 
+    @Flag(help: "Exit with status 2 when there are warnings, not only on errors (status 1).")
+    var strict = false
+
     func run() async throws {
         let configuration = try await ConfigurationLoader.load(path: options.config)
         print(configuration.redactedDescription)
-        for warning in configuration.warnings { print("warning: \(warning)") }
+        let warnings = configuration.warnings
+        for warning in warnings { print("warning: \(warning)") }
+        if strict, !warnings.isEmpty { throw ExitCode(2) }
     }
 }
 
@@ -58,7 +64,7 @@ struct Ledger: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try await ConfigurationLoader.load(path: options.config)
-        let store = try await openStore(configuration)
+        let store = try await openExistingStore(configuration)
         print(try await LedgerReport.render(store))
     }
 }

@@ -14,10 +14,12 @@ struct WebhookReplayer {
 
     enum ReplayError: Error, CustomStringConvertible {
         case noFiles(String)
+        case missing(String)
 
         var description: String {
             switch self {
             case .noFiles(let directory): "no *.json files in \(directory)"
+            case .missing(let path): "no such file or directory: \(path)"
             }
         }
     }
@@ -33,6 +35,29 @@ struct WebhookReplayer {
             .sorted()
         guard !names.isEmpty else { throw ReplayError.noFiles(directory) }
         return names.map { url.appendingPathComponent($0) }
+    }
+
+    /// Files as given and each directory's files in name order, in the order of `paths`, spelt as given.
+    static func files(at paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw ReplayError.missing(path) }
+            if isDirectory.boolValue {
+                let directory = path.hasSuffix("/") ? String(path.dropLast()) : path
+                files += try Self.files(in: path).map { "\(directory)/\($0.lastPathComponent)" }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// The event ids a body carries: its top-level `id`, or each `events[].id` of a GoCardless batch.
+    static func eventIDs(in body: [UInt8]) -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return [] }
+        if let id = object["id"] as? String { return [id] }
+        return (object["events"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
     }
 
     func replay(directory: String, provider: ProviderName, secret: String, now: Int64? = nil) async throws -> [Outcome] {

@@ -17,7 +17,7 @@ import Testing
 
     @Test func everyConfiguredSecretIsCollected() async throws {
         let configuration = try await Self.configuration()
-        let secrets = Set(configuredSecrets(configuration, environment: [:]))
+        let secrets = Set(configuredSecrets(configuration))
         let expected: Set<String> = [
             TestSecrets.stripe, TestSecrets.stripeRotated, TestSecrets.gocardless, TestSecrets.standard,
             RecoveryFixture.partnerSecret, RecoveryFixture.stripeKey, RecoveryFixture.adminToken,
@@ -28,8 +28,9 @@ import Testing
     }
 
     @Test func thePostgreSQLPasswordIsASecretToo() async throws {
-        let configuration = try await Self.configuration()
-        let secrets = configuredSecrets(configuration, environment: ["LIFELINE_DATABASE_URL": "postgres://lifeline:s3cr%21t-pw@db:5432/lifeline"])
+        // The loader reads LIFELINE_DATABASE_URL into storage.url.
+        let configuration = try await Self.configuration(["LIFELINE_DATABASE_URL": "postgres://lifeline:s3cr%21t-pw@db:5432/lifeline"])
+        let secrets = configuredSecrets(configuration)
         #expect(secrets.contains("s3cr%21t-pw"))
         #expect(secrets.contains("s3cr!t-pw"))
     }
