@@ -107,9 +107,10 @@ struct HTTPEdgeTests {
     @Test func readyIs503WhenTheDatabaseIsFull() async throws {
         let fixture = try await ServerFixture.make()
         let filled = try await fixture.store.pool.writeWithoutTransaction { db -> Bool in
+            // The filler table first: creating it needs a page of its own.
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS test_filler (data BLOB)")
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
             try db.execute(sql: "PRAGMA max_page_count = \(pages)")
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS test_filler (data BLOB)")
             for _ in 0..<10_000 {
                 do {
                     try db.execute(sql: "INSERT INTO test_filler (data) VALUES (zeroblob(512))")
