@@ -20,6 +20,12 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "The webhook secret to sign with (whsec_… for standard); not needed with --dry-run.")
     var secret: String?
 
+    @Option(help: "live (acted on like a provider's webhook), replay, or import (history: builds the ledger and past cases, never an action). replay and import need --admin-token.")
+    var origin: String = "live"
+
+    @Option(help: "An admin token of the server (one of ADMIN_TOKENS), needed for --origin replay or import; default: $ADMIN_TOKEN.")
+    var adminToken: String?
+
     @Flag(help: "List what would be posted, and where, without sending anything.")
     var dryRun = false
 
@@ -34,12 +40,24 @@ struct Replay: AsyncParsableCommand {
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or directory: \(path)")
         }
+        guard let origin = EventOrigin(rawValue: origin) else {
+            throw ValidationError("unknown origin '\(self.origin)': use live, replay or import")
+        }
+        guard dryRun || origin == .live || token != nil else {
+            throw ValidationError("--origin \(origin.rawValue) needs --admin-token (or ADMIN_TOKEN): only an operator may mark events as history")
+        }
         guard dryRun || secret != nil else { throw ValidationError("--secret is required (or use --dry-run)") }
         guard URL(string: url)?.host != nil else { throw ValidationError("--url must be like http://127.0.0.1:8080, got \"\(url)\"") }
     }
 
+    /// The admin token to send with a non-live origin.
+    var token: String? {
+        adminToken ?? ProcessInfo.processInfo.environment["ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     func run() async throws {
         let provider = ProviderName(rawValue: self.provider)!
+        let origin = EventOrigin(rawValue: self.origin)!
         let files = try WebhookReplayer.files(at: paths)
         let target = "\(url)/webhooks/\(provider.rawValue)"
         if dryRun {
@@ -51,6 +69,10 @@ struct Replay: AsyncParsableCommand {
             if !quiet { print("dry run: \(files.count) file\(files.count == 1 ? "" : "s") would be signed as \(provider.rawValue) and posted to \(target); nothing was sent") }
             return
         }
+        var extraHeaders: [(String, String)] = []
+        if origin != .live, let token {
+            extraHeaders = [("Lifeline-Origin", origin.rawValue), ("Authorization", "Bearer \(token)")]
+        }
         let replayer = WebhookReplayer(baseURL: url)
         var progress = TerminalProgress(total: files.count, enabled: !quiet)
         var summary = ReplaySummary()
@@ -60,7 +82,7 @@ struct Replay: AsyncParsableCommand {
             let body = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
             let outcome: WebhookReplayer.Outcome
             do {
-                outcome = try await replayer.post(body: body, provider: provider, secret: secret ?? "", name: name)
+                outcome = try await replayer.post(body: body, provider: provider, secret: secret ?? "", name: name, extraHeaders: extraHeaders)
             } catch {
                 progress.clear()
                 throw CommandFailure("cannot post \(name) to \(target): \(error)")

@@ -69,10 +69,13 @@ struct WebhookReplayer {
         return outcomes
     }
 
-    func post(body: [UInt8], provider: ProviderName, secret: String, name: String, now: Int64? = nil) async throws -> Outcome {
+    /// - Parameter extraHeaders: sent beside the signature (`Lifeline-Origin` and the admin token).
+    func post(
+        body: [UInt8], provider: ProviderName, secret: String, name: String, now: Int64? = nil, extraHeaders: [(String, String)] = []
+    ) async throws -> Outcome {
         let timestamp = now ?? Int64(Date().timeIntervalSince1970)
         let eventID = WebhookSigner.eventID(in: body, fallback: name)
-        let headers = WebhookSigner.headers(provider: provider, body: body, secret: secret, timestamp: timestamp, eventID: eventID)
+        let headers = WebhookSigner.headers(provider: provider, body: body, secret: secret, timestamp: timestamp, eventID: eventID) + extraHeaders
         var outcome = try await post(body: body, path: "/webhooks/\(provider.rawValue)", headers: headers)
         outcome.file = name
         return outcome

@@ -78,6 +78,8 @@ struct CommandLineTests {
         (["cases", "--bogus"], "Usage: lifeline cases", "Unknown option '--bogus'"),
         (["replay", "Webhooks/stripe", "--provider", "paypal", "--secret", "s"], "Usage: lifeline replay", "unknown provider 'paypal'"),
         (["replay", "Webhooks/nowhere", "--provider", "stripe", "--secret", "s"], "Usage: lifeline replay", "no such file or directory"),
+        (["replay", "Webhooks/stripe", "--provider", "stripe", "--secret", "s", "--origin", "backfill"], "Usage: lifeline replay", "unknown origin 'backfill'"),
+        (["replay", "Webhooks/stripe", "--provider", "stripe", "--secret", "s", "--origin", "import"], "Usage: lifeline replay", "needs --admin-token"),
         (["report", "nrr", "--from", "yesterday", "--to", "2026-11-01"], "Usage: lifeline report nrr", "from"),
         (["simulate", "--customers", "0", "--out", "/tmp"], "Usage: lifeline simulate", "must be positive"),
         (["trigger", "no.such.type"], "Usage: lifeline trigger", "no sample of type 'no.such.type'"),
@@ -172,6 +174,19 @@ struct CommandLineTests {
                  "--url", baseURL], environment: environment)
             #expect(refused.status == 1, "\(refused.output)")
             #expect(refused.output.contains("1 refused (401 ×1)"), "\(refused.output)")
+            // History, marked by an operator: logged with origin import.
+            let imported = try LifelineBinary.run(
+                ["replay", "Webhooks/demo/001-boulangerie-subscription.created.json", "--provider", "standard",
+                 "--secret", TestSecrets.standard, "--url", baseURL, "--origin", "import", "--admin-token", "cli-admin-token"],
+                environment: environment)
+            #expect(imported.status == 0, "\(imported.output)")
+            #expect(imported.output.contains("\"stored\":[\""), "\(imported.output)")
+            // A wrong admin token: the server refuses the origin.
+            let forged = try LifelineBinary.run(
+                ["replay", "Webhooks/standard/02-invoice-created.json", "--provider", "standard", "--secret", TestSecrets.standard,
+                 "--url", baseURL, "--origin", "import", "--admin-token", "not-the-token"], environment: environment)
+            #expect(forged.status == 1, "\(forged.output)")
+            #expect(forged.output.contains("1 refused (401 ×1)"), "\(forged.output)")
         }
     }
 }
