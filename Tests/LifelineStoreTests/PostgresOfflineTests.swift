@@ -13,19 +13,19 @@ struct PostgresOfflineTests {
 
     @Test func pingFailsWithinItsTimeout() async throws {
         let store = try Self.unreachable()
-        let started = ContinuousClock.now
-        await #expect(throws: (any Error).self) { try await store.ping() }
-        #expect(ContinuousClock.now - started < .seconds(8))
+        // Ended by its own bound (not a timed assertion: which error says which deadline fired).
+        let error = await #expect(throws: PostgresStoreError.self) { try await store.ping() }
+        #expect(error?.description.contains("SELECT 1") == true, "\(String(describing: error))")
         await store.shutdown()
         await store.shutdown()
     }
 
     @Test func ingestGivesUpWhenNoConnectionComes() async throws {
         let store = try Self.unreachable()
-        let started = ContinuousClock.now
         let delivery = try Samples.subscriptionCreated(id: "evt_x", customer: "cus_x", subscription: "sub_x", amount: 100, at: 1_780_000_000)
-        await #expect(throws: PostgresStoreError.self) { _ = try await store.ingest(delivery) }
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // The transaction's connection wait gave up, not the pool's own minute of retries.
+        let error = await #expect(throws: PostgresStoreError.self) { _ = try await store.ingest(delivery) }
+        #expect(error?.description.contains("no connection within") == true, "\(String(describing: error))")
         await store.shutdown()
     }
 }
