@@ -1,3 +1,4 @@
+import Foundation
 import LifelineCore
 
 /// The append-only event log and its projector: a webhook is acknowledged once its events are
@@ -86,6 +87,31 @@ public struct ProjectionFailure: Sendable, Equatable, Codable {
         case seq, provider, error, attempts
         case eventID = "event_id"
         case failedAt = "failed_at"
+    }
+}
+
+/// The columns of a logged event the projector reads, as both stores load them.
+public struct LoggedEvent: Sendable {
+    public var seq: Int64
+    public var origin: EventOrigin
+    public var provider: String
+    public var eventID: String
+    public var receivedAt: Int64
+    /// The normalized event's JSON; nil for events with nothing to project.
+    public var normalized: String?
+
+    public init(seq: Int64, origin: EventOrigin, provider: String, eventID: String, receivedAt: Int64, normalized: String?) {
+        self.seq = seq
+        self.origin = origin
+        self.provider = provider
+        self.eventID = eventID
+        self.receivedAt = receivedAt
+        self.normalized = normalized
+    }
+
+    /// The normalized event; nil when there is nothing to project; throws when it does not decode.
+    public func decoded() throws -> BillingEvent? {
+        try normalized.map { try JSONDecoder().decode(BillingEvent.self, from: Data($0.utf8)) }
     }
 }
 

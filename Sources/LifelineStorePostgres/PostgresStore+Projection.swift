@@ -22,13 +22,15 @@ extension PostgresStore {
                 FROM events WHERE projected_at IS NULL ORDER BY seq LIMIT \(max(1, limit))
                 """, LoggedEvent.init)
             guard !rows.isEmpty else { return ProjectionBatch() }
+            // Each event decoded once: for its customer's lock, then to apply it.
+            let events = rows.map { row in Result { try row.decoded() } }
             // Customers in a fixed order, so a partner callback holding one cannot deadlock us.
-            let customers = Set(rows.compactMap { $0.event?.customer.id }).sorted()
+            let customers = Set(events.compactMap { try? $0.get()?.customer.id }).sorted()
             for customerID in customers { try await session.lockCustomer(customerID) }
             var batch = ProjectionBatch()
-            for row in rows {
+            for (row, event) in zip(rows, events) {
                 do {
-                    let notes = try await Self.project(row, pipeline: pipeline, in: session)
+                    let notes = try await Self.project(row, event: event, pipeline: pipeline, in: session)
                     if !notes.isEmpty { batch.notes[row.eventID] = notes }
                     batch.applied += 1
                 } catch where !Self.isTransient(error) {
@@ -43,10 +45,12 @@ extension PostgresStore {
     }
 
     /// One event in a savepoint of its own: if it fails, only its changes are rolled back.
-    static func project(_ row: LoggedEvent, pipeline: EventPipeline, in session: PostgresSession) async throws -> [String] {
+    static func project(
+        _ row: LoggedEvent, event decoded: Result<BillingEvent?, any Error>, pipeline: EventPipeline, in session: PostgresSession
+    ) async throws -> [String] {
         try await session.execute("SAVEPOINT project_event")
         do {
-            guard let event = try row.decoded() else {
+            guard let event = try decoded.get() else {
                 try await session.execute("RELEASE SAVEPOINT project_event")
                 return []
             }
@@ -108,9 +112,10 @@ extension PostgresStore {
             guard open, let row = try await session.first("""
                 SELECT seq, origin, provider, event_id, received_at, normalized::text AS normalized FROM events WHERE seq = \(seq)
                 """, LoggedEvent.init) else { return .notFound }
-            if let customerID = row.event?.customer.id { try await session.lockCustomer(customerID) }
+            let event = Result { try row.decoded() }
+            if let customerID = try? event.get()?.customer.id { try await session.lockCustomer(customerID) }
             do {
-                _ = try await Self.project(row, pipeline: pipeline, in: session)
+                _ = try await Self.project(row, event: event, pipeline: pipeline, in: session)
                 try await session.execute("""
                     UPDATE projection_failures SET resolved_at = \(now), attempts = attempts + 1 WHERE seq = \(seq)
                     """)
@@ -123,30 +128,11 @@ extension PostgresStore {
     }
 }
 
-/// The columns of a logged event the projector reads.
-struct LoggedEvent: Sendable {
-    var seq: Int64
-    var origin: EventOrigin
-    var provider: String
-    var eventID: String
-    var receivedAt: Int64
-    var normalized: String?
-    /// The decoded event, or nil when the text does not decode (decoded again to report why).
-    var event: BillingEvent?
-
+extension LoggedEvent {
     init(row: PostgresRandomAccessRow) throws {
-        seq = try row.value("seq")
-        origin = try row.raw("origin")
-        provider = try row.value("provider")
-        eventID = try row.value("event_id")
-        receivedAt = try row.value("received_at")
-        normalized = try row.value("normalized")
-        event = normalized.flatMap { try? PostgresJSON.decode(BillingEvent.self, from: $0) }
-    }
-
-    /// The normalized event; nil when there is nothing to project; throws when it does not decode.
-    func decoded() throws -> BillingEvent? {
-        guard let normalized else { return nil }
-        return try event ?? PostgresJSON.decode(BillingEvent.self, from: normalized)
+        self.init(
+            seq: try row.value("seq"), origin: try row.raw("origin"), provider: try row.value("provider"),
+            eventID: try row.value("event_id"), receivedAt: try row.value("received_at"), normalized: try row.value("normalized")
+        )
     }
 }

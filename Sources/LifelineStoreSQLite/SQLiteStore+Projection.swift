@@ -33,10 +33,10 @@ extension SQLiteStore {
     static func project(_ row: LoggedEvent, pipeline: EventPipeline, in db: Database) throws -> [String] {
         // Events Lifeline does not act on and partner callbacks (applied when received) have
         // nothing to project.
-        guard let text = row.normalized else { return [] }
+        guard row.normalized != nil else { return [] }
         var notes: [String] = []
         try db.inSavepoint {
-            let event = try JSONDecoder().decode(BillingEvent.self, from: Data(text.utf8))
+            guard let event = try row.decoded() else { return .commit }
             notes = try apply(event, origin: row.origin, receivedAt: row.receivedAt, pipeline: pipeline, in: db)
             if !notes.isEmpty {
                 try db.execute(sql: "UPDATE events SET notes = ? WHERE seq = ?", arguments: [notes.joined(separator: "; "), row.seq])
@@ -94,28 +94,15 @@ extension SQLiteStore {
     }
 }
 
-/// The columns of a logged event the projector reads.
-struct LoggedEvent: FetchableRecord, Sendable {
-    var seq: Int64
-    var origin: EventOrigin
-    var provider: String
-    var eventID: String
-    var receivedAt: Int64
-    var normalized: String?
-
+extension LoggedEvent: FetchableRecord {
     static let columns = "seq, origin, provider, eventID, receivedAt, normalized"
     static let after = "SELECT \(columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
     static let at = "SELECT \(columns) FROM events WHERE seq = ?"
 
-    init(row: Row) throws {
-        seq = row[0]
+    public init(row: Row) throws {
         let originText: String = row[1]
         guard let origin = EventOrigin(rawValue: originText) else { throw SQLiteStoreError.corruptValue(column: "origin", value: originText) }
-        self.origin = origin
-        provider = row[2]
-        eventID = row[3]
-        receivedAt = row[4]
-        normalized = row[5]
+        self.init(seq: row[0], origin: origin, provider: row[2], eventID: row[3], receivedAt: row[4], normalized: row[5])
     }
 }
 
