@@ -188,6 +188,7 @@ public func buildApplication(
     }
     // After the store, so it stops (its batch finished) before the store closes.
     if let projector { app.addServices(projector) }
+    app.addServices(InstanceHeartbeat(store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger))
     if dependencies.runsDispatcher {
         app.addServices(makeDispatcher(configuration: configuration, dependencies: dependencies))
     }

@@ -219,5 +219,17 @@ enum PostgresSchema {
             )
             """,
         ]),
+        Migration(name: "v5-serving-instances", statements: [
+            // Which `serve` processes use the database: an offline rebuild refuses to run beside one.
+            """
+            CREATE TABLE serving_instances (
+                id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid BIGINT NOT NULL,
+                started_at BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

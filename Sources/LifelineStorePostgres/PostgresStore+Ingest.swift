@@ -40,7 +40,10 @@ extension PostgresStore {
     }
 
     /// Loads what the event touches, runs the pipeline, and writes the changes back.
-    static func apply(_ event: BillingEvent, origin: EventOrigin, receivedAt: Int64, pipeline: EventPipeline, in session: PostgresSession) async throws -> [String] {
+    /// - Parameter rebuilding: a rebuild writes the ledger and the cases alone (`Rebuild.recorded`).
+    static func apply(
+        _ event: BillingEvent, origin: EventOrigin, receivedAt: Int64, pipeline: EventPipeline, rebuilding: Bool = false, in session: PostgresSession
+    ) async throws -> [String] {
         let state = try await loadState(for: event, in: session)
         let ledger = pipeline.applyLedger(event, to: state)
         try await session.save(ledger.customer)
@@ -50,7 +53,8 @@ extension PostgresStore {
         if let movement = ledger.movement { try await session.insert(movement) }
         var loaded: RecoveryLoad?
         if let reads = pipeline.recoveryReads(for: event) { loaded = try await loadRecovery(reads, in: session) }
-        let changes = pipeline.finish(event, origin: origin, receivedAt: receivedAt, ledger: ledger, recovery: loaded)
+        var changes = pipeline.finish(event, origin: origin, receivedAt: receivedAt, ledger: ledger, recovery: loaded)
+        if rebuilding { changes = Rebuild.recorded(changes) }
         try await save(changes.recovery, now: receivedAt, in: session)
         return changes.notes
     }

@@ -46,7 +46,8 @@ extension PostgresStore {
 
     /// One event in a savepoint of its own: if it fails, only its changes are rolled back.
     static func project(
-        _ row: LoggedEvent, event decoded: Result<BillingEvent?, any Error>, pipeline: EventPipeline, in session: PostgresSession
+        _ row: LoggedEvent, event decoded: Result<BillingEvent?, any Error>, pipeline: EventPipeline, rebuilding: Bool = false,
+        in session: PostgresSession
     ) async throws -> [String] {
         try await session.execute("SAVEPOINT project_event")
         do {
@@ -54,7 +55,7 @@ extension PostgresStore {
                 try await session.execute("RELEASE SAVEPOINT project_event")
                 return []
             }
-            let notes = try await apply(event, origin: row.origin, receivedAt: row.receivedAt, pipeline: pipeline, in: session)
+            let notes = try await apply(event, origin: row.origin, receivedAt: row.receivedAt, pipeline: pipeline, rebuilding: rebuilding, in: session)
             if !notes.isEmpty {
                 try await session.execute("UPDATE events SET notes = \(notes.joined(separator: "; ")) WHERE seq = \(row.seq)")
             }

@@ -97,7 +97,7 @@ extension PostgresStore {
     /// the customer's lock is taken before the claim, as ingestion would.
     public func ingestPartnerCallback(_ incoming: IncomingPartnerCallback) async throws -> PartnerCallbackResult {
         try await write { session in
-            let provider = "partner:\(incoming.partner)"
+            let provider = PartnerCallbackLog.provider(partner: incoming.partner)
             let callback = incoming.callback
             let exists = try await session.scalar("""
                 SELECT EXISTS (SELECT 1 FROM events WHERE provider = \(provider) AND event_id = \(callback.id))

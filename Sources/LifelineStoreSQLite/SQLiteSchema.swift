@@ -200,6 +200,16 @@ enum SQLiteSchema {
                 t.column("resolvedAt", .integer)
             }
         }
+        migrator.registerMigration("v7-serving-instances") { db in
+            // Which `serve` processes use the file: an offline rebuild refuses to run beside one.
+            try db.create(table: "servingInstances") { t in
+                t.primaryKey("id", .text)
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("heartbeatAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -30,14 +30,14 @@ extension SQLiteStore {
     }
 
     /// One event in a savepoint of its own: if it fails, only its changes are rolled back.
-    static func project(_ row: LoggedEvent, pipeline: EventPipeline, in db: Database) throws -> [String] {
+    static func project(_ row: LoggedEvent, pipeline: EventPipeline, rebuilding: Bool = false, in db: Database) throws -> [String] {
         // Events Lifeline does not act on and partner callbacks (applied when received) have
         // nothing to project.
         guard row.normalized != nil else { return [] }
         var notes: [String] = []
         try db.inSavepoint {
             guard let event = try row.decoded() else { return .commit }
-            notes = try apply(event, origin: row.origin, receivedAt: row.receivedAt, pipeline: pipeline, in: db)
+            notes = try apply(event, origin: row.origin, receivedAt: row.receivedAt, pipeline: pipeline, rebuilding: rebuilding, in: db)
             if !notes.isEmpty {
                 try db.execute(sql: "UPDATE events SET notes = ? WHERE seq = ?", arguments: [notes.joined(separator: "; "), row.seq])
             }

@@ -75,7 +75,7 @@ extension SQLiteStore {
 
     public func ingestPartnerCallback(_ incoming: IncomingPartnerCallback) async throws -> PartnerCallbackResult {
         try await pool.write { db in
-            let provider = "partner:\(incoming.partner)"
+            let provider = PartnerCallbackLog.provider(partner: incoming.partner)
             let callback = incoming.callback
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS(SELECT 1 FROM events WHERE provider = ? AND eventID = ?)", arguments: [provider, callback.id]

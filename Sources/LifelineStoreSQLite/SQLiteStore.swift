@@ -98,7 +98,8 @@ public final class SQLiteStore: LifelineStore {
     }
 
     /// Loads what the event touches, runs the pipeline, and writes the changes back.
-    static func apply(_ event: BillingEvent, origin: EventOrigin, receivedAt: Int64, pipeline: EventPipeline, in db: Database) throws -> [String] {
+    /// - Parameter rebuilding: a rebuild writes the ledger and the cases alone (`Rebuild.recorded`).
+    static func apply(_ event: BillingEvent, origin: EventOrigin, receivedAt: Int64, pipeline: EventPipeline, rebuilding: Bool = false, in db: Database) throws -> [String] {
         let state = try loadState(for: event, in: db)
         let ledger = pipeline.applyLedger(event, to: state)
         // Cached INSERT / UPSERT statements: same rows as `save` and `insert`, a fraction of the cost.
@@ -108,7 +109,8 @@ public final class SQLiteStore: LifelineStore {
         if let failure = ledger.failure { try db.upsertColumns(failure) }
         if let movement = ledger.movement { try db.insertColumns(movement) }
         let loaded = try pipeline.recoveryReads(for: event).map { try loadRecovery($0, in: db) }
-        let changes = pipeline.finish(event, origin: origin, receivedAt: receivedAt, ledger: ledger, recovery: loaded)
+        var changes = pipeline.finish(event, origin: origin, receivedAt: receivedAt, ledger: ledger, recovery: loaded)
+        if rebuilding { changes = Rebuild.recorded(changes) }
         try save(changes.recovery, now: receivedAt, in: db)
         return changes.notes
     }

@@ -72,3 +72,10 @@ public enum PartnerCallbackReducer {
         return changes
     }
 }
+
+/// How a partner callback is logged: under the provider `partner:<name>`, its body kept raw.
+public enum PartnerCallbackLog {
+    public static let providerPrefix = "partner:"
+
+    public static func provider(partner: String) -> String { providerPrefix + partner }
+}
