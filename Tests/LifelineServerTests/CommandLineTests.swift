@@ -189,4 +189,44 @@ struct CommandLineTests {
             #expect(forged.output.contains("1 refused (401 ×1)"), "\(forged.output)")
         }
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func rebuildRefusesBesideAServeUnlessOnlineAndRunsOnceItStopped() async throws {
+        let directory = try TestDirectories.make("lifeline-cli-rebuild")
+        let environment = [
+            "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
+            "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard, "ADMIN_TOKENS": "cli-admin-token",
+        ]
+        let server = ServeProcess(
+            configPath: ServerFixture.repository.appendingPathComponent(Self.config).path, environment: environment, directory: directory)
+        defer { server.kill() }
+        try await server.start(client: HTTPClient.shared)
+        let replayed = try LifelineBinary.run(
+            ["replay", "Webhooks/standard", "--provider", "standard", "--secret", TestSecrets.standard, "--url", server.baseURL], environment: environment)
+        #expect(replayed.status == 0, "\(replayed.output)")
+
+        // The serving instance announces itself: an offline rebuild refuses and says why.
+        let refused = try LifelineBinary.run(["rebuild", "--config", Self.config], environment: environment)
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.output.contains("a lifeline serve uses"), "\(refused.output)")
+        #expect(refused.output.contains("--online"), "\(refused.output)")
+
+        // Beside it, online: one transaction, the same projection afterwards.
+        let online = try LifelineBinary.run(["rebuild", "--config", Self.config, "--online", "--json"], environment: environment)
+        #expect(online.status == 0, "\(online.output)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(online.output.utf8)) as? [String: Any], "\(online.output)")
+        #expect((summary["events"] as? Int ?? 0) >= 7, "\(online.output)")
+        #expect(summary["failed_events"] as? Int == 0)
+        #expect(summary["movements_added"] as? Int == 0 && summary["movements_removed"] as? Int == 0, "\(online.output)")
+        #expect((summary["reclassified"] as? [Any])?.isEmpty == true, "\(online.output)")
+        #expect(summary["nrr"] is [Any])
+
+        // Stopped gracefully, the instance retires: the offline rebuild runs and prints its summary.
+        await server.terminate()
+        let offline = try LifelineBinary.run(["rebuild", "--config", Self.config], environment: environment)
+        #expect(offline.status == 0, "\(offline.output)")
+        #expect(offline.output.contains("Rebuilt "), "\(offline.output)")
+        #expect(offline.output.contains("Nothing changed"), "\(offline.output)")
+        #expect(offline.output.contains("MRR movements added: 0, removed: 0."), "\(offline.output)")
+    }
 }

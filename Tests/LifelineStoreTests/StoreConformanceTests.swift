@@ -20,6 +20,9 @@ struct SQLiteStoreConformanceTests {
     @Test func appendLogsAndProjectorApplies() async throws { try await Conformance.appendLogsAndProjectorApplies(.sqlite) }
     @Test func failingEventIsRecordedSkippedAndRetried() async throws { try await Conformance.failingEventIsRecordedSkippedAndRetried(.sqlite) }
     @Test func historyOpensCasesButPlansNoAction() async throws { try await Conformance.historyOpensCasesButPlansNoAction(.sqlite) }
+    @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.sqlite) }
+    @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.sqlite) }
+    @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.sqlite) }
 }
 
 @Suite(
@@ -42,4 +45,7 @@ struct PostgresStoreConformanceTests {
     @Test func appendLogsAndProjectorApplies() async throws { try await Conformance.appendLogsAndProjectorApplies(.postgres) }
     @Test func failingEventIsRecordedSkippedAndRetried() async throws { try await Conformance.failingEventIsRecordedSkippedAndRetried(.postgres) }
     @Test func historyOpensCasesButPlansNoAction() async throws { try await Conformance.historyOpensCasesButPlansNoAction(.postgres) }
+    @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.postgres) }
+    @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.postgres) }
+    @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.postgres) }
 }

@@ -83,11 +83,12 @@ final class TestDatabase: Sendable {
         }
     }
 
-    /// A new store instance on this database, migrated.
-    func open(migrate: Bool = true) async throws -> any LifelineStore & ReportSource {
+    /// A new store instance on this database, migrated; `reasonCodes` replaces the repository's table.
+    func open(migrate: Bool = true, reasonCodes: ReasonCodeTable? = nil) async throws -> any LifelineStore & ReportSource {
+        let table = reasonCodes ?? self.reasonCodes
         let store: any LifelineStore & ReportSource = switch kind {
-        case .sqlite: try SQLiteStore(path: location, reasonCodes: reasonCodes, policy: policy)
-        case .postgres: try PostgresStore(url: location, reasonCodes: reasonCodes, policy: policy)
+        case .sqlite: try SQLiteStore(path: location, reasonCodes: table, policy: policy)
+        case .postgres: try PostgresStore(url: location, reasonCodes: table, policy: policy)
         }
         opened.withLock { $0.append(store) }
         if migrate { try await store.migrate() }

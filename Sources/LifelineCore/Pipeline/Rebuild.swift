@@ -124,6 +124,12 @@ public struct RebuildSummary: Sendable, Equatable, Encodable {
         public var from: FailureCategory
         public var to: FailureCategory
         public var count: Int
+
+        public init(from: FailureCategory, to: FailureCategory, count: Int) {
+            self.from = from
+            self.to = to
+            self.count = count
+        }
     }
 
     public struct MonthNRR: Sendable, Equatable, Encodable {
