@@ -8,6 +8,9 @@ public protocol RebuildStore: Sendable {
     /// cases with the recorded actions (`Rebuild.reconcile`) and moves the projector to the end
     /// of the log. Readers see the old projection until it commits. Plans and sends nothing.
     func rebuild(now: Int64, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws -> RebuildRun
+    /// The same result beside serving instances (`lifeline rebuild --online`): webhooks keep
+    /// being appended and acknowledged, and the new projection replaces the old one atomically.
+    func rebuildOnline(now: Int64, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws -> RebuildRun
     /// Records that `instance` is serving (its row is refreshed every few seconds).
     func heartbeat(_ instance: ServingInstance) async throws
     /// Removes the instance's row when it stops.

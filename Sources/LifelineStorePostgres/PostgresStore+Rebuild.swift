@@ -9,6 +9,12 @@ extension PostgresStore {
     /// The tables a rebuild recomputes; actions, attempts and the timeline are the record.
     static let projectedTables = ["customers", "subscriptions", "invoices", "payment_failures", "mrr_movements", "cases", "projection_failures"]
 
+    /// Online is the same transaction: it holds the projector's lock, not the appends', so
+    /// webhooks go on being acknowledged and the projectors catch up once it commits.
+    public func rebuildOnline(now: Int64, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws -> RebuildRun {
+        try await rebuild(now: now, progress: progress)
+    }
+
     public func rebuild(now: Int64, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws -> RebuildRun {
         let pipeline = self.pipeline
         let schema = self.schema

@@ -98,6 +98,7 @@ extension LoggedEvent: FetchableRecord {
     static let columns = "seq, origin, provider, eventID, receivedAt, normalized"
     static let after = "SELECT \(columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
     static let at = "SELECT \(columns) FROM events WHERE seq = ?"
+    static let between = "SELECT \(columns) FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
 
     public init(row: Row) throws {
         let originText: String = row[1]

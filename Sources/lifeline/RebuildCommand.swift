@@ -14,7 +14,9 @@ struct RebuildCommand: AsyncParsableCommand {
             Every action already planned or delivered stays as recorded, with each case's timeline. Ends with what \
             changed: failures reclassified, movements added and removed, cases changed, and NRR before and after for \
             each of the last 12 months. Refuses to run while a `lifeline serve` uses the store, unless --online: the \
-            rebuild then runs in one transaction beside it and readers see the old projection until it commits.
+            rebuild then runs beside it (webhooks are still appended and acknowledged) and the new projection \
+            replaces the old one atomically: on SQLite it is built in a copy of the file and swapped in by one short \
+            transaction; on PostgreSQL one transaction holds the projector's lock while appends go on.
             Exit status: 0 when done, 1 when refused or failed.
             """
     )
@@ -47,7 +49,9 @@ struct RebuildCommand: AsyncParsableCommand {
         let before = try await store.rebuildSnapshot(until: now + 1)
         let progress = ProgressBox(quiet: quiet || json)
         let started = ContinuousClock.now
-        let run = try await store.rebuild(now: now) { progress.update($0) }
+        let run = try await online
+            ? store.rebuildOnline(now: now) { progress.update($0) }
+            : store.rebuild(now: now) { progress.update($0) }
         progress.clear()
         let elapsed = ContinuousClock.now - started
         let after = try await store.rebuildSnapshot(until: now + 1)

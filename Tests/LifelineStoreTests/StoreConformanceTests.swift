@@ -23,6 +23,7 @@ struct SQLiteStoreConformanceTests {
     @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.sqlite) }
     @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.sqlite) }
     @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.sqlite) }
+    @Test func onlineRebuildBesideALiveProjectorMatchesNoRebuild() async throws { try await Conformance.onlineRebuildBesideALiveProjectorMatchesNoRebuild(.sqlite) }
 }
 
 @Suite(
@@ -48,4 +49,5 @@ struct PostgresStoreConformanceTests {
     @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.postgres) }
     @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.postgres) }
     @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.postgres) }
+    @Test func onlineRebuildBesideALiveProjectorMatchesNoRebuild() async throws { try await Conformance.onlineRebuildBesideALiveProjectorMatchesNoRebuild(.postgres) }
 }
