@@ -169,6 +169,7 @@ public enum ConfigurationLoader {
         "http.header_read_timeout_seconds": .init(.int(10), isSecret: false),
         "http.body_read_timeout_seconds": .init(.int(30), isSecret: false),
         "storage.path": .init(.string("lifeline.sqlite"), isSecret: false),
+        "storage.raw_retention_days": .init(.int(90), isSecret: false),
         "providers.stripe.tolerance_seconds": .init(.int(300), isSecret: false),
         "providers.standard.tolerance_seconds": .init(.int(300), isSecret: false),
         "stripe.api_base": .init(.string("https://api.stripe.com"), isSecret: false),
@@ -195,8 +196,12 @@ public enum ConfigurationLoader {
         guard http.maxBodyBytes > 0 else { throw LoadError.invalid(key: "http.max_body_bytes", problem: "must be positive") }
         let storage = LifelineConfiguration.Storage(
             path: try config.requiredString(forKey: "storage.path"),
-            url: nonEmpty(config.string(forKey: "storage.url", isSecret: true))
+            url: nonEmpty(config.string(forKey: "storage.url", isSecret: true)),
+            rawRetentionDays: try context.int("storage.raw_retention_days")
         )
+        guard storage.rawRetentionDays >= 0 else {
+            throw LoadError.invalid(key: "storage.raw_retention_days", problem: "must be 0 (keep every raw body) or a number of days, got \(storage.rawRetentionDays)")
+        }
         let providers = LifelineConfiguration.Providers(
             stripeSecrets: secrets(config, "providers.stripe.secrets"),
             stripeToleranceSeconds: try context.int("providers.stripe.tolerance_seconds"),

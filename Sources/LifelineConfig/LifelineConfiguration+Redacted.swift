@@ -26,6 +26,7 @@ extension LifelineConfiguration {
             ("http.body_read_timeout_seconds", "\(http.bodyReadTimeoutSeconds)"),
             ("storage.path", storage.url == nil ? storage.path : "\(storage.path) (unused: storage.url is set)"),
             ("storage.url", secret(storage.url)),
+            ("storage.raw_retention_days", storage.rawRetentionDays == 0 ? "0 (raw bodies kept forever)" : "\(storage.rawRetentionDays)"),
             ("providers.stripe.secrets", secretList(providers.stripeSecrets)),
             ("providers.stripe.tolerance_seconds", "\(providers.stripeToleranceSeconds)"),
             ("providers.gocardless.secrets", secretList(providers.gocardlessSecrets)),

@@ -25,10 +25,13 @@ public struct LifelineConfiguration: Sendable {
         public var path: String
         /// PostgreSQL URL; when set it takes precedence (scale-out deployments).
         public var url: String?
+        /// Raw webhook bodies older than this many days are dropped (normalized events stay); 0 keeps them.
+        public var rawRetentionDays: Int
 
-        public init(path: String, url: String? = nil) {
+        public init(path: String, url: String? = nil, rawRetentionDays: Int = 90) {
             self.path = path
             self.url = url
+            self.rawRetentionDays = rawRetentionDays
         }
     }
 

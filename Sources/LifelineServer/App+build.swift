@@ -189,6 +189,12 @@ public func buildApplication(
     // After the store, so it stops (its batch finished) before the store closes.
     if let projector { app.addServices(projector) }
     app.addServices(InstanceHeartbeat(store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger))
+    if configuration.storage.rawRetentionDays > 0 {
+        app.addServices(RawRetention(
+            store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger,
+            retentionDays: configuration.storage.rawRetentionDays
+        ))
+    }
     if dependencies.runsDispatcher {
         app.addServices(makeDispatcher(configuration: configuration, dependencies: dependencies))
     }

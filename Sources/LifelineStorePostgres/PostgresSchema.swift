@@ -231,5 +231,13 @@ enum PostgresSchema {
             )
             """,
         ]),
+        Migration(name: "v6-raw-retention-and-erasure", statements: [
+            // A delivery's raw part can be dropped (retention, erasure) while its events stay.
+            "ALTER TABLE deliveries ADD COLUMN dropped_at BIGINT, ADD COLUMN drop_reason TEXT",
+            "CREATE INDEX deliveries_raw_kept ON deliveries (received_at) WHERE dropped_at IS NULL",
+            "CREATE INDEX events_customer ON events ((normalized->'customer'->>'id'))",
+            // Who was forgotten, and when: the record an erasure request is answered from.
+            "CREATE TABLE erasures (customer_id TEXT PRIMARY KEY, erased_at BIGINT NOT NULL)",
+        ]),
     ]
 }

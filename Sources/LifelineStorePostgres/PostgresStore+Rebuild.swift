@@ -28,6 +28,7 @@ extension PostgresStore {
             try await session.execute("UPDATE events SET notes = NULL WHERE provider NOT LIKE 'partner:%'")
             var run = RebuildRun()
             var cursor: Int64 = 0
+            var unprojected: [String] = []
             progress(RebuildProgress(done: 0, total: Int(total)))
             while true {
                 let rows = try await session.all("""
@@ -36,6 +37,7 @@ extension PostgresStore {
                     """) { row in (try LoggedEvent(row: row), try row.value("fresh", as: Bool.self)) }
                 guard let last = rows.last else { break }
                 for (row, fresh) in rows {
+                    if fresh { unprojected.append(row.eventID) }
                     do {
                         if row.provider.hasPrefix(PartnerCallbackLog.providerPrefix) {
                             if try await Self.reapplyPartnerCallback(row, in: session) { run.partnerCallbacks += 1 }
@@ -57,7 +59,11 @@ extension PostgresStore {
             }
             let rebuilt = try await session.all("SELECT * FROM cases", PostgresRecords.recoveryCase)
             let actions = try await session.all("SELECT * FROM actions", PostgresRecords.action)
-            let reconciled = Rebuild.reconcile(before: before, rebuilt: rebuilt, actions: actions, now: now)
+            // Cases the events the projector had not reached opened, with their own timeline.
+            let opened = try await session.all("""
+                SELECT DISTINCT case_id FROM timeline WHERE kind = 'event' AND reference = ANY(\(unprojected))
+                """) { try $0.value("case_id", as: String.self) }
+            let reconciled = Rebuild.reconcile(before: before, rebuilt: rebuilt, actions: actions, now: now, openedByUnprojected: Set(opened))
             try await session.execute("DELETE FROM cases")
             var changes = RecoveryChanges()
             changes.cases = reconciled.cases

@@ -210,6 +210,19 @@ enum SQLiteSchema {
                 t.column("heartbeatAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v8-raw-retention-and-erasure") { db in
+            // A delivery's raw part can be dropped (retention, erasure) while its events stay.
+            try db.alter(table: "deliveries") { t in
+                t.add(column: "droppedAt", .integer)
+                t.add(column: "dropReason", .text)
+            }
+            try db.execute(sql: "CREATE INDEX deliveries_raw_kept ON deliveries(receivedAt) WHERE droppedAt IS NULL")
+            // Who was forgotten, and when: the record an erasure request is answered from.
+            try db.create(table: "erasures") { t in
+                t.primaryKey("customerID", .text)
+                t.column("erasedAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

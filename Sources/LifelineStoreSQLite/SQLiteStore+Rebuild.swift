@@ -18,7 +18,7 @@ extension SQLiteStore {
             let projected = try Self.cursor(db)
             var run = try Self.reproject(db, through: nil, projected: projected, pipeline: pipeline, now: now, progress: progress)
             let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
-            run.casesNoLongerOpened = try Self.reconcileCases(db, before: before, now: now)
+            run.casesNoLongerOpened = try Self.reconcileCases(db, before: before, projected: projected, now: now)
             try db.execute(sql: "UPDATE projection SET cursor = ?, updatedAt = ? WHERE id = 1", arguments: [last, now])
             return run
         }
@@ -160,11 +160,16 @@ extension SQLiteStore {
         }
     }
 
-    /// Reconciles the rebuilt cases with the recorded actions and the cases as they were.
-    static func reconcileCases(_ db: Database, before: [RecoveryCase], now: Int64) throws -> Int {
+    /// Reconciles the rebuilt cases with the recorded actions and the cases as they were; events
+    /// after `projected` (applied as live ones) opened their cases with their own timeline.
+    static func reconcileCases(_ db: Database, before: [RecoveryCase], projected: Int64 = .max, now: Int64) throws -> Int {
         let rebuilt = try RecoveryCase.fetchAll(db)
         let actions = try RecoveryAction.fetchAll(db)
-        let reconciled = Rebuild.reconcile(before: before, rebuilt: rebuilt, actions: actions, now: now)
+        let opened = try String.fetchSet(db, sql: """
+            SELECT DISTINCT t.caseID FROM timeline t JOIN events e ON e.eventID = t.reference
+            WHERE t.kind = 'event' AND e.seq > ?
+            """, arguments: [projected])
+        let reconciled = Rebuild.reconcile(before: before, rebuilt: rebuilt, actions: actions, now: now, openedByUnprojected: opened)
         try db.execute(sql: "DELETE FROM cases")
         for recoveryCase in reconciled.cases { try db.insertColumns(recoveryCase) }
         for entry in reconciled.timeline { try db.insertColumns(entry) }

@@ -229,4 +229,58 @@ struct CommandLineTests {
         #expect(offline.output.contains("Nothing changed"), "\(offline.output)")
         #expect(offline.output.contains("MRR movements added: 0, removed: 0."), "\(offline.output)")
     }
+    @Test(.timeLimit(.minutes(2)))
+    func forgetErasesACustomerBesideAServe() async throws {
+        let directory = try TestDirectories.make("lifeline-cli-forget")
+        let environment = [
+            "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
+            "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard, "ADMIN_TOKENS": "cli-admin-token",
+        ]
+        let server = ServeProcess(
+            configPath: ServerFixture.repository.appendingPathComponent(Self.config).path, environment: environment, directory: directory)
+        defer { server.kill() }
+        try await server.start(client: HTTPClient.shared)
+        let replayed = try LifelineBinary.run(
+            ["replay", "Webhooks/standard", "--provider", "standard", "--secret", TestSecrets.standard, "--url", server.baseURL], environment: environment)
+        #expect(replayed.status == 0, "\(replayed.output)")
+        func customer() async throws -> [String: Any] {
+            var request = HTTPClientRequest(url: server.baseURL + "/api/v1/customers/cus_transports_morel")
+            request.headers.add(name: "Authorization", value: "Bearer cli-admin-token")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+            return try #require(json["customer"] as? [String: Any], "\(json)")
+        }
+        // Wait for the projector, then the details are there.
+        var before: [String: Any] = [:]
+        for _ in 0..<100 {
+            if let found = try? await customer(), found["name"] as? String != nil { before = found; break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(before["name"] as? String == "Transports Morel SAS", "\(before)")
+
+        let erased = try LifelineBinary.run(["forget", "cus_transports_morel", "--json", "--config", Self.config], environment: environment)
+        #expect(erased.status == 0, "\(erased.output)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(erased.output.utf8)) as? [String: Any], "\(erased.output)")
+        #expect(report["found"] as? Bool == true)
+        #expect(report["events"] as? Int == 6, "\(erased.output)")
+        #expect(report["raw_bodies"] as? Int == 7, "\(erased.output)")
+        let after = try await customer()
+        #expect(after["name"] == nil || after["name"] is NSNull, "\(after)")
+        #expect(after["email"] == nil || after["email"] is NSNull, "\(after)")
+        #expect(after["segment"] as? String == "PME", "\(after)")
+        #expect(after["metadata"] as? [String: String] == ["segment": "PME"], "\(after)")
+        // The erased file no longer holds the name anywhere, WAL included.
+        await server.terminate()
+        for suffix in ["", "-wal"] {
+            let path = directory.appendingPathComponent("lifeline.sqlite" + suffix).path
+            guard let bytes = FileManager.default.contents(atPath: path) else { continue }
+            #expect(bytes.range(of: Data("Transports Morel SAS".utf8)) == nil, "\(path) still holds the name")
+        }
+
+        let unknown = try LifelineBinary.run(["forget", "cus_nobody", "--config", Self.config], environment: environment)
+        #expect(unknown.status == 1, "\(unknown.output)")
+        #expect(unknown.output.contains("no customer cus_nobody"), "\(unknown.output)")
+    }
 }

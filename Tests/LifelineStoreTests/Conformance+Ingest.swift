@@ -112,7 +112,7 @@ enum Conformance {
             try await second.ping()
             #expect(try await second.summary().events == 0)
             if let postgres = first as? PostgresStore {
-                #expect(try await postgres.appliedMigrations() == ["v1-events-and-ledger", "v2-recovery", "v3-outbox-claim-indexes", "v4-event-log", "v5-serving-instances"])
+                #expect(try await postgres.appliedMigrations() == ["v1-events-and-ledger", "v2-recovery", "v3-outbox-claim-indexes", "v4-event-log", "v5-serving-instances", "v6-raw-retention-and-erasure"])
             }
         }
     }

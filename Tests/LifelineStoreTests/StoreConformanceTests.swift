@@ -24,6 +24,8 @@ struct SQLiteStoreConformanceTests {
     @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.sqlite) }
     @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.sqlite) }
     @Test func onlineRebuildBesideALiveProjectorMatchesNoRebuild() async throws { try await Conformance.onlineRebuildBesideALiveProjectorMatchesNoRebuild(.sqlite) }
+    @Test func rawRetentionDropsOldBodiesAndKeepsTheEvents() async throws { try await Conformance.rawRetentionDropsOldBodiesAndKeepsTheEvents(.sqlite) }
+    @Test func forgetErasesPersonalDataAndKeepsTheFigures() async throws { try await Conformance.forgetErasesPersonalDataAndKeepsTheFigures(.sqlite) }
 }
 
 @Suite(
@@ -50,4 +52,6 @@ struct PostgresStoreConformanceTests {
     @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.postgres) }
     @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.postgres) }
     @Test func onlineRebuildBesideALiveProjectorMatchesNoRebuild() async throws { try await Conformance.onlineRebuildBesideALiveProjectorMatchesNoRebuild(.postgres) }
+    @Test func rawRetentionDropsOldBodiesAndKeepsTheEvents() async throws { try await Conformance.rawRetentionDropsOldBodiesAndKeepsTheEvents(.postgres) }
+    @Test func forgetErasesPersonalDataAndKeepsTheFigures() async throws { try await Conformance.forgetErasesPersonalDataAndKeepsTheFigures(.postgres) }
 }

@@ -19,9 +19,11 @@ public enum Rebuild {
     ///   there, not an event).
     /// - A case the log no longer opens (its failure now falls in no case) keeps its row, closed,
     ///   so its actions and timeline still belong to a case.
-    /// - Every case the rebuild changed gets a timeline entry saying how.
+    /// - Every case the rebuild changed gets a timeline entry saying how; a case opened by an
+    ///   event the projector had not applied yet (`openedByUnprojected`) was opened as it would
+    ///   have been, with its own timeline, not by the rebuild.
     public static func reconcile(
-        before: [RecoveryCase], rebuilt: [RecoveryCase], actions: [RecoveryAction], now: Int64
+        before: [RecoveryCase], rebuilt: [RecoveryCase], actions: [RecoveryAction], now: Int64, openedByUnprojected: Set<String> = []
     ) -> (cases: [RecoveryCase], timeline: [TimelineEntry], noLongerOpened: Int) {
         var firstDelivery: [String: Int64] = [:]
         for action in actions {
@@ -46,7 +48,7 @@ public enum Rebuild {
                     recoveryCase.updatedAt = now
                     timeline.append(TimelineEntry(caseID: recoveryCase.id, at: now, kind: "rebuild", summary: "rebuild: " + changes.joined(separator: "; ")))
                 }
-            } else {
+            } else if !openedByUnprojected.contains(recoveryCase.id) {
                 timeline.append(TimelineEntry(
                     caseID: recoveryCase.id, at: now, kind: "rebuild",
                     summary: "rebuild: opened from the log (\(recoveryCase.category.rawValue), \(recoveryCase.status.rawValue))"
