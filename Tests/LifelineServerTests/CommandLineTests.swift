@@ -190,20 +190,31 @@ struct CommandLineTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func rebuildRefusesBesideAServeUnlessOnlineAndRunsOnceItStopped() async throws {
-        let directory = try TestDirectories.make("lifeline-cli-rebuild")
+    /// A real `lifeline serve` on a fresh SQLite file, fed `Webhooks/standard` by `lifeline replay`.
+    static func serveWithTheStandardSamples(_ prefix: String) async throws -> (ServeProcess, [String: String], URL) {
+        let directory = try TestDirectories.make(prefix)
         let environment = [
             "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
             "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard, "ADMIN_TOKENS": "cli-admin-token",
         ]
         let server = ServeProcess(
             configPath: ServerFixture.repository.appendingPathComponent(Self.config).path, environment: environment, directory: directory)
+        do {
+            try await server.start(client: HTTPClient.shared)
+            let replayed = try LifelineBinary.run(
+                ["replay", "Webhooks/standard", "--provider", "standard", "--secret", TestSecrets.standard, "--url", server.baseURL], environment: environment)
+            #expect(replayed.status == 0, "\(replayed.output)")
+        } catch {
+            server.kill()
+            throw error
+        }
+        return (server, environment, directory)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func rebuildRefusesBesideAServeUnlessOnlineAndRunsOnceItStopped() async throws {
+        let (server, environment, _) = try await Self.serveWithTheStandardSamples("lifeline-cli-rebuild")
         defer { server.kill() }
-        try await server.start(client: HTTPClient.shared)
-        let replayed = try LifelineBinary.run(
-            ["replay", "Webhooks/standard", "--provider", "standard", "--secret", TestSecrets.standard, "--url", server.baseURL], environment: environment)
-        #expect(replayed.status == 0, "\(replayed.output)")
 
         // The serving instance announces itself: an offline rebuild refuses and says why.
         let refused = try LifelineBinary.run(["rebuild", "--config", Self.config], environment: environment)
@@ -231,18 +242,8 @@ struct CommandLineTests {
     }
     @Test(.timeLimit(.minutes(2)))
     func forgetErasesACustomerBesideAServe() async throws {
-        let directory = try TestDirectories.make("lifeline-cli-forget")
-        let environment = [
-            "STORAGE_PATH": directory.appendingPathComponent("lifeline.sqlite").path,
-            "PROVIDERS_STANDARD_SECRETS": TestSecrets.standard, "ADMIN_TOKENS": "cli-admin-token",
-        ]
-        let server = ServeProcess(
-            configPath: ServerFixture.repository.appendingPathComponent(Self.config).path, environment: environment, directory: directory)
+        let (server, environment, directory) = try await Self.serveWithTheStandardSamples("lifeline-cli-forget")
         defer { server.kill() }
-        try await server.start(client: HTTPClient.shared)
-        let replayed = try LifelineBinary.run(
-            ["replay", "Webhooks/standard", "--provider", "standard", "--secret", TestSecrets.standard, "--url", server.baseURL], environment: environment)
-        #expect(replayed.status == 0, "\(replayed.output)")
         func customer() async throws -> [String: Any] {
             var request = HTTPClientRequest(url: server.baseURL + "/api/v1/customers/cus_transports_morel")
             request.headers.add(name: "Authorization", value: "Bearer cli-admin-token")
