@@ -11,12 +11,48 @@ public protocol RebuildStore: Sendable {
     /// The same result beside serving instances (`lifeline rebuild --online`): webhooks keep
     /// being appended and acknowledged, and the new projection replaces the old one atomically.
     func rebuildOnline(now: Int64, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws -> RebuildRun
+    /// Logged events after `seq` whose raw body is still kept, with that body, in log order:
+    /// what a normalizer fix can be applied to (`lifeline rebuild --renormalize`).
+    func rawEvents(after seq: Int64, limit: Int) async throws -> [RawLoggedEvent]
+    /// Replaces logged events' normalized form and type (a normalizer fix); the raw body, the
+    /// ids and the log order stay.
+    func replaceNormalized(_ updates: [NormalizedUpdate]) async throws
     /// Records that `instance` is serving (its row is refreshed every few seconds).
     func heartbeat(_ instance: ServingInstance) async throws
     /// Removes the instance's row when it stops.
     func retire(instanceID: String) async throws
     /// Instances whose last heartbeat is at or after `since`.
     func servingInstances(since: Int64) async throws -> [ServingInstance]
+}
+
+/// A logged event with the raw body of its delivery.
+public struct RawLoggedEvent: Sendable, Equatable {
+    public var seq: Int64
+    public var provider: String
+    public var eventID: String
+    public var deliveryID: Int64
+    public var body: [UInt8]
+    public var normalized: BillingEvent?
+
+    public init(seq: Int64, provider: String, eventID: String, deliveryID: Int64, body: [UInt8], normalized: BillingEvent?) {
+        self.seq = seq
+        self.provider = provider
+        self.eventID = eventID
+        self.deliveryID = deliveryID
+        self.body = body
+        self.normalized = normalized
+    }
+}
+
+/// A logged event's new normalized form.
+public struct NormalizedUpdate: Sendable, Equatable {
+    public var seq: Int64
+    public var normalized: BillingEvent?
+
+    public init(seq: Int64, normalized: BillingEvent?) {
+        self.seq = seq
+        self.normalized = normalized
+    }
 }
 
 /// How far a rebuild has come.

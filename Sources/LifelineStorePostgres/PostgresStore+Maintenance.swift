@@ -107,3 +107,35 @@ extension PostgresStore {
         }
     }
 }
+
+/// What a normalizer fix is applied to, and how it is written back.
+extension PostgresStore {
+    public func rawEvents(after seq: Int64, limit: Int) async throws -> [RawLoggedEvent] {
+        try await read { session in
+            try await session.all("""
+                SELECT e.seq, e.provider, e.event_id, e.delivery_id, d.body, e.normalized::text AS normalized
+                FROM events e JOIN deliveries d ON d.id = e.delivery_id
+                WHERE e.seq > \(seq) AND d.dropped_at IS NULL AND e.provider NOT LIKE \(PartnerCallbackLog.providerPrefix + "%")
+                ORDER BY e.seq LIMIT \(limit)
+                """) { row in
+                RawLoggedEvent(
+                    seq: try row.value("seq"), provider: try row.value("provider"), eventID: try row.value("event_id"),
+                    deliveryID: try row.value("delivery_id"), body: Array(try row.value("body", as: ByteBuffer.self).readableBytesView),
+                    normalized: try row.optionalJSON("normalized")
+                )
+            }
+        }
+    }
+
+    public func replaceNormalized(_ updates: [NormalizedUpdate]) async throws {
+        guard !updates.isEmpty else { return }
+        try await write { session in
+            for update in updates {
+                let json = try update.normalized.map { try PostgresJSON.encode($0) }
+                try await session.execute("""
+                    UPDATE events SET normalized = \(json)::jsonb, type = \(update.normalized?.type.rawValue) WHERE seq = \(update.seq)
+                    """)
+            }
+        }
+    }
+}

@@ -117,3 +117,33 @@ extension SQLiteStore {
         }
     }
 }
+
+/// What a normalizer fix is applied to, and how it is written back.
+extension SQLiteStore {
+    public func rawEvents(after seq: Int64, limit: Int) async throws -> [RawLoggedEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.seq, e.provider, e.eventID, e.deliveryID, d.body, e.normalized FROM events e JOIN deliveries d ON d.id = e.deliveryID
+                WHERE e.seq > ? AND d.droppedAt IS NULL AND e.provider NOT LIKE ? ORDER BY e.seq LIMIT ?
+                """, arguments: [seq, PartnerCallbackLog.providerPrefix + "%", limit]).map { row in
+                let body: Data = row[4] ?? Data()
+                let normalized: String? = row[5]
+                return RawLoggedEvent(
+                    seq: row[0], provider: row[1], eventID: row[2], deliveryID: row[3], body: Array(body),
+                    normalized: try normalized.map { try JSONDecoder().decode(BillingEvent.self, from: Data($0.utf8)) }
+                )
+            }
+        }
+    }
+
+    public func replaceNormalized(_ updates: [NormalizedUpdate]) async throws {
+        guard !updates.isEmpty else { return }
+        try await pool.write { db in
+            for update in updates {
+                try db.execute(sql: "UPDATE events SET normalized = ?, type = ? WHERE seq = ?", arguments: [
+                    try update.normalized.map { try $0.jsonText() }, update.normalized?.type.rawValue, update.seq,
+                ])
+            }
+        }
+    }
+}

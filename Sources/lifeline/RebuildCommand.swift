@@ -26,6 +26,9 @@ struct RebuildCommand: AsyncParsableCommand {
     @Flag(help: "Run beside a serving instance: the new projection replaces the old one atomically when complete.")
     var online = false
 
+    @Flag(help: "First normalize again, with today's provider code, every logged event whose raw body is still kept (after a normalizer fix).")
+    var renormalize = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -49,6 +52,7 @@ struct RebuildCommand: AsyncParsableCommand {
         let before = try await store.rebuildSnapshot(until: now + 1)
         let progress = ProgressBox(quiet: quiet || json)
         let started = ContinuousClock.now
+        let renormalized = renormalize ? try await Renormalizer(store: store, providers: makeProviders(configuration)).run() : nil
         let run = try await online
             ? store.rebuildOnline(now: now) { progress.update($0) }
             : store.rebuild(now: now) { progress.update($0) }
@@ -57,10 +61,17 @@ struct RebuildCommand: AsyncParsableCommand {
         let after = try await store.rebuildSnapshot(until: now + 1)
         let summary = RebuildSummary.compare(before: before, after: after, run: run, now: now)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            var object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(summary)) as? [String: Any] ?? [:]
+            if let renormalized {
+                object["renormalized"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(renormalized))
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
         } else {
+            if let renormalized {
+                print("Normalized again: \(renormalized.checked) events with a raw body, \(renormalized.changed) changed, "
+                    + "\(renormalized.keptAsLogged) kept as logged (refused by today's normalizer); events without a raw body keep their logged form.")
+            }
             print(RebuildReport.render(summary, seconds: elapsed.seconds))
         }
     }

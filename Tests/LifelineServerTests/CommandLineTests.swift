@@ -234,8 +234,9 @@ struct CommandLineTests {
 
         // Stopped gracefully, the instance retires: the offline rebuild runs and prints its summary.
         await server.terminate()
-        let offline = try LifelineBinary.run(["rebuild", "--config", Self.config], environment: environment)
+        let offline = try LifelineBinary.run(["rebuild", "--renormalize", "--config", Self.config], environment: environment)
         #expect(offline.status == 0, "\(offline.output)")
+        #expect(offline.output.contains("Normalized again: 7 events with a raw body, 0 changed, 0 kept as logged"), "\(offline.output)")
         #expect(offline.output.contains("Rebuilt "), "\(offline.output)")
         #expect(offline.output.contains("Nothing changed"), "\(offline.output)")
         #expect(offline.output.contains("MRR movements added: 0, removed: 0."), "\(offline.output)")

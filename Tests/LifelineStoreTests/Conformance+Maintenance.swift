@@ -128,3 +128,46 @@ extension Conformance {
         }
     }
 }
+
+extension Conformance {
+    /// What `rebuild --renormalize` reads and writes: events with their kept raw bodies, in log
+    /// order, and a new normalized form (and type) written back.
+    static func rawEventsAndReplacedNormalizedForms(_ kind: StoreKind) async throws {
+        try await withDatabase(kind) { database in
+            let store = try await database.open()
+            try await recordedHistory(store)
+            let logged = try await store.storedEvents()
+            let raw = try await store.rawDeliveries()
+            var read: [RawLoggedEvent] = []
+            var cursor: Int64 = 0
+            while true {
+                let page = try await store.rawEvents(after: cursor, limit: 5)
+                guard let last = page.last else { break }
+                read += page
+                cursor = last.seq
+            }
+            // Partner callbacks are not normalized by a provider: they are left out.
+            let providerEvents = logged.filter { !$0.provider.hasPrefix(PartnerCallbackLog.providerPrefix) }
+            #expect(read.map(\.seq) == providerEvents.map(\.seq))
+            for (row, event) in zip(read, providerEvents) {
+                #expect(row.eventID == event.eventID && row.provider == event.provider && row.normalized == event.normalized)
+                #expect(row.body == raw.first { $0.id == event.deliveryID }?.body)
+            }
+            // A dropped body is no longer offered.
+            let first = try #require(providerEvents.first)
+            _ = try await store.dropRawBodies(receivedBefore: first.receivedAt + 1, now: first.receivedAt + 1)
+            #expect(try await store.rawEvents(after: 0, limit: 1_000).allSatisfy { $0.seq != first.seq })
+
+            var changed = try #require(providerEvents.last { $0.normalized != nil }?.normalized)
+            changed.customer.name = "Renamed by a normalizer fix"
+            let target = try #require(providerEvents.last { $0.normalized != nil })
+            let ignored = try #require(providerEvents.first { $0.normalized != nil && $0.seq != target.seq })
+            try await store.replaceNormalized([NormalizedUpdate(seq: target.seq, normalized: changed), NormalizedUpdate(seq: ignored.seq, normalized: nil)])
+            let after = try await store.storedEvents()
+            #expect(after.first { $0.seq == target.seq }?.normalized == changed)
+            #expect(after.first { $0.seq == target.seq }?.type == changed.type.rawValue)
+            #expect(after.first { $0.seq == ignored.seq }?.normalized == nil && after.first { $0.seq == ignored.seq }?.type == nil)
+            #expect(after.filter { $0.seq != target.seq && $0.seq != ignored.seq } == logged.filter { $0.seq != target.seq && $0.seq != ignored.seq })
+        }
+    }
+}

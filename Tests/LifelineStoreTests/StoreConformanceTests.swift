@@ -26,6 +26,7 @@ struct SQLiteStoreConformanceTests {
     @Test func onlineRebuildBesideALiveProjectorMatchesNoRebuild() async throws { try await Conformance.onlineRebuildBesideALiveProjectorMatchesNoRebuild(.sqlite) }
     @Test func rawRetentionDropsOldBodiesAndKeepsTheEvents() async throws { try await Conformance.rawRetentionDropsOldBodiesAndKeepsTheEvents(.sqlite) }
     @Test func forgetErasesPersonalDataAndKeepsTheFigures() async throws { try await Conformance.forgetErasesPersonalDataAndKeepsTheFigures(.sqlite) }
+    @Test func rawEventsAndReplacedNormalizedForms() async throws { try await Conformance.rawEventsAndReplacedNormalizedForms(.sqlite) }
 }
 
 @Suite(
@@ -54,4 +55,5 @@ struct PostgresStoreConformanceTests {
     @Test func onlineRebuildBesideALiveProjectorMatchesNoRebuild() async throws { try await Conformance.onlineRebuildBesideALiveProjectorMatchesNoRebuild(.postgres) }
     @Test func rawRetentionDropsOldBodiesAndKeepsTheEvents() async throws { try await Conformance.rawRetentionDropsOldBodiesAndKeepsTheEvents(.postgres) }
     @Test func forgetErasesPersonalDataAndKeepsTheFigures() async throws { try await Conformance.forgetErasesPersonalDataAndKeepsTheFigures(.postgres) }
+    @Test func rawEventsAndReplacedNormalizedForms() async throws { try await Conformance.rawEventsAndReplacedNormalizedForms(.postgres) }
 }
