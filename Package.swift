@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         /// Pure domain: money, events, MRR, classification. No I/O, no dependencies.
@@ -94,6 +95,8 @@ let package = Package(
                 // connection deadline handler.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // Reading CSV files for `lifeline import file`.
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .executableTarget(

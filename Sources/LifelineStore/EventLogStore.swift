@@ -7,6 +7,9 @@ public protocol EventLogStore: Sendable {
     /// Appends the delivery's new events durably; events already logged are reported as
     /// duplicates. Nothing is applied to the ledger here (see `project`).
     func append(_ delivery: IncomingDelivery, origin: EventOrigin) async throws -> IngestResult
+    /// Appends several deliveries in one durable transaction, in this order (an import's chunk):
+    /// all of them or none.
+    func append(contentsOf deliveries: [IncomingDelivery], origin: EventOrigin) async throws -> [IngestResult]
     /// Applies up to `limit` logged events not yet projected, in log order, in one transaction
     /// with the projector's position. An event that fails is recorded (`projectionFailures`)
     /// and skipped; the others still apply.

@@ -10,6 +10,14 @@ extension PostgresStore {
         try await write { session in try await Self.append(delivery, origin: origin, in: session) }
     }
 
+    public func append(contentsOf deliveries: [IncomingDelivery], origin: EventOrigin) async throws -> [IngestResult] {
+        try await write { session in
+            var results: [IngestResult] = []
+            for delivery in deliveries { results.append(try await Self.append(delivery, origin: origin, in: session)) }
+            return results
+        }
+    }
+
     /// Claims every event (the unique key decides which instance logs it); a delivery with
     /// nothing new leaves no row behind.
     static func append(_ delivery: IncomingDelivery, origin: EventOrigin, in session: PostgresSession) async throws -> IngestResult {

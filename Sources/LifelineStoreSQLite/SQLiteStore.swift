@@ -58,6 +58,13 @@ public final class SQLiteStore: LifelineStore {
         return try await writer.submit { db in try Self.append(delivery, origin: origin, encoded: encoded, in: db) }
     }
 
+    public func append(contentsOf deliveries: [IncomingDelivery], origin: EventOrigin) async throws -> [IngestResult] {
+        let encoded = try deliveries.map(EncodedDelivery.init)
+        return try await writer.submit { db in
+            try zip(deliveries, encoded).map { delivery, encoded in try Self.append(delivery, origin: origin, encoded: encoded, in: db) }
+        }
+    }
+
     /// Runs inside the caller's transaction: everything or nothing is written.
     static func append(_ delivery: IncomingDelivery, origin: EventOrigin, encoded: EncodedDelivery, in db: Database) throws -> IngestResult {
         var result = IngestResult()

@@ -16,7 +16,7 @@ struct Lifeline: AsyncParsableCommand {
         version: LifelineVersion.current,
         subcommands: [
             Serve.self, Demo.self, Replay.self, Trigger.self, Cases.self, Ledger.self, Migrate.self, CheckConfig.self, Report.self,
-            Simulate.self, RebuildCommand.self, ForgetCommand.self, Bench.self,
+            Simulate.self, RebuildCommand.self, ForgetCommand.self, ImportCommand.self, Bench.self,
         ]
     )
 }

@@ -81,9 +81,11 @@ struct RebuildCommand: AsyncParsableCommand {
 final class ProgressBox: Sendable {
     private let state: Mutex<TerminalProgress?>
     private let quiet: Bool
+    private let label: String
 
-    init(quiet: Bool) {
+    init(quiet: Bool, label: String = "events rebuilt") {
         self.quiet = quiet
+        self.label = label
         state = Mutex(nil)
     }
 
@@ -91,7 +93,7 @@ final class ProgressBox: Sendable {
         guard !quiet else { return }
         state.withLock { line in
             if line == nil { line = TerminalProgress(total: progress.total) }
-            line?.update(progress.done, "events rebuilt")
+            line?.update(progress.done, label)
         }
     }
 

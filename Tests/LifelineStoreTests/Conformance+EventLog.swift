@@ -121,3 +121,25 @@ extension Conformance {
         }
     }
 }
+
+extension Conformance {
+    /// An import's chunk: several deliveries in one transaction, logged in the order given,
+    /// each reporting its own duplicates.
+    static func appendContentsOfLogsInOrder(_ kind: StoreKind) async throws {
+        try await withDatabase(kind) { database in
+            let store = try await database.open()
+            let first = try Samples.subscriptionCreated(id: "evt_1", customer: "cus_a", subscription: "sub_a", amount: 4_900, at: start)
+            let second = try Samples.subscriptionCreated(id: "evt_2", customer: "cus_b", subscription: "sub_b", amount: 1_000, at: start - 60)
+            let third = try Samples.subscriptionCreated(id: "evt_3", customer: "cus_c", subscription: "sub_c", amount: 2_000, at: start + 60)
+            #expect(try await store.append(first, origin: .live).stored == ["evt_1"])
+            let results = try await store.append(contentsOf: [third, first, second], origin: .import)
+            #expect(results.map(\.stored) == [["evt_3"], [], ["evt_2"]])
+            #expect(results.map(\.duplicates) == [[], ["evt_1"], []])
+            let logged = try await store.storedEvents()
+            #expect(logged.map(\.eventID) == ["evt_1", "evt_3", "evt_2"])
+            #expect(logged.map(\.origin) == [.live, .import, .import])
+            #expect(logged.map(\.seq) == logged.map(\.seq).sorted())
+            #expect(try await store.append(contentsOf: [], origin: .import).isEmpty)
+        }
+    }
+}

@@ -18,6 +18,7 @@ struct SQLiteStoreConformanceTests {
     @Test func retryActionPutsADeadActionBack() async throws { try await Conformance.retryActionPutsADeadActionBack(.sqlite) }
     @Test func partnerCallbacksMoveTheCase() async throws { try await Conformance.partnerCallbacksMoveTheCase(.sqlite) }
     @Test func appendLogsAndProjectorApplies() async throws { try await Conformance.appendLogsAndProjectorApplies(.sqlite) }
+    @Test func appendContentsOfLogsInOrder() async throws { try await Conformance.appendContentsOfLogsInOrder(.sqlite) }
     @Test func failingEventIsRecordedSkippedAndRetried() async throws { try await Conformance.failingEventIsRecordedSkippedAndRetried(.sqlite) }
     @Test func historyOpensCasesButPlansNoAction() async throws { try await Conformance.historyOpensCasesButPlansNoAction(.sqlite) }
     @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.sqlite) }
@@ -47,6 +48,7 @@ struct PostgresStoreConformanceTests {
     @Test func retryActionPutsADeadActionBack() async throws { try await Conformance.retryActionPutsADeadActionBack(.postgres) }
     @Test func partnerCallbacksMoveTheCase() async throws { try await Conformance.partnerCallbacksMoveTheCase(.postgres) }
     @Test func appendLogsAndProjectorApplies() async throws { try await Conformance.appendLogsAndProjectorApplies(.postgres) }
+    @Test func appendContentsOfLogsInOrder() async throws { try await Conformance.appendContentsOfLogsInOrder(.postgres) }
     @Test func failingEventIsRecordedSkippedAndRetried() async throws { try await Conformance.failingEventIsRecordedSkippedAndRetried(.postgres) }
     @Test func historyOpensCasesButPlansNoAction() async throws { try await Conformance.historyOpensCasesButPlansNoAction(.postgres) }
     @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.postgres) }
