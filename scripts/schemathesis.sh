@@ -69,7 +69,7 @@ timeout --kill-after=10 "$TIME_LIMIT" "$VENV/bin/st" --config-file scripts/schem
     --checks all \
     --max-examples "$MAX_EXAMPLES" \
     --seed 20261207 \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 20 \
     --suppress-health-check too_slow,filter_too_much \
     --no-color || status=$?

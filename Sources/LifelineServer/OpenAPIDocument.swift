@@ -291,7 +291,7 @@ enum OpenAPIDocument {
     "/webhooks/{provider}": {
       "post": {
         "summary": "Any other provider name",
-        "description": "Only stripe, gocardless and standard exist: any other name is 404 `unknown_provider`.",
+        "description": "Only stripe, gocardless and standard exist (each has its own path above, which this template also matches, with its answers): any other name is 404 `unknown_provider`.",
         "tags": [
           "webhooks"
         ],
@@ -303,22 +303,16 @@ enum OpenAPIDocument {
             "required": true,
             "schema": {
               "type": "string",
-              "minLength": 1,
-              "pattern": "^[^/]+$",
-              "not": {
-                "enum": [
-                  "stripe",
-                  "gocardless",
-                  "standard",
-                  "partner"
-                ]
-              }
+              "minLength": 1
             }
+          },
+          {
+            "$ref": "#/components/parameters/Origin"
           }
         ],
         "requestBody": {
           "content": {
-            "*/*": {
+            "application/json": {
               "schema": {}
             }
           }
@@ -342,8 +336,38 @@ enum OpenAPIDocument {
           "503": {
             "$ref": "#/components/responses/ServiceUnavailable"
           },
+          "200": {
+            "description": "For stripe, gocardless or standard: see their own paths.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WebhookAcknowledgement"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "For stripe or standard: `invalid_signature`, or `unauthorized` for a `Lifeline-Origin` other than `live` without the admin token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "404": {
             "description": "`unknown_provider`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "498": {
+            "description": "For gocardless: `invalid_signature`.",
             "content": {
               "application/json": {
                 "schema": {
