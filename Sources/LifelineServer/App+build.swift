@@ -141,7 +141,9 @@ public func buildApplication(
     dependencies: AppDependencies,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     /// Adds routes beside the real ones (`lifeline bench` mounts its bare endpoint); none by default.
-    extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
+    extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in },
+    /// Told every route registered (path and methods), for the OpenAPI contract test.
+    registeredRoutes: ([RegisteredRoute]) -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var dependencies = dependencies
     dependencies.logger = redactingLogger(dependencies.logger, configuration: configuration)
@@ -151,6 +153,7 @@ public func buildApplication(
     extraRoutes(router)
     let routes = RouteTable(router: router)
     HealthRoutes(store: dependencies.store, clock: dependencies.clock).register(on: routes)
+    OpenAPIRoutes().register(on: routes)
     let projector = dependencies.projectsBeforeAcknowledging ? nil : Projector(
         store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger
     )
@@ -170,6 +173,7 @@ public func buildApplication(
     RecoveryLogRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)
     ProjectionRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)
     routes.registerMethodNotAllowed()
+    registeredRoutes(routes.registered)
 
     var app = Application(
         router: router,

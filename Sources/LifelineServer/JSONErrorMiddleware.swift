@@ -71,8 +71,9 @@ final class RouteTable: RouterMethods {
         return self
     }
 
-    /// Methods a client may try that no route of a path answers.
-    static let otherMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+    /// Methods a client may try that no route of a path answers (QUERY: the safe method with a
+    /// body, RFC 9110's extension in draft).
+    static let otherMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     /// Answers every other method of each recorded path with 405 and the `Allow` header; HEAD
     /// is allowed wherever GET is (the router generates it).

@@ -3,18 +3,21 @@ import LifelineCore
 import LifelineStore
 
 /// The recovery log for finance ops under `/api/v1`: cases with their timelines, customers,
-/// actions, and sending a dead action again. JSON, or CSV with `?format=csv`.
+/// actions, and sending a dead action again. Lists are paged (`ListRequest`) and answer JSON,
+/// or CSV with `?format=csv`.
 struct RecoveryLogRoutes {
     let log: any RecoveryLogStore
     let clock: any WallClock
 
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.get("cases") { request, _ in
-            let status = try Self.parse(CaseStatus.self, request.uri.queryParameters.get("status"), name: "status")
-            let category = try Self.parse(FailureCategory.self, request.uri.queryParameters.get("category"), name: "category")
-            let cases = try await log.cases(status: status, category: category)
-            if Self.wantsCSV(request) { return CSVResponse.make(RecoveryCSV.cases(cases)) }
-            return try JSONResponse.api(.ok, ["cases": cases])
+            let status = try ListRequest.choice(CaseStatus.self, request, name: "status")
+            let category = try ListRequest.choice(FailureCategory.self, request, name: "category")
+            let list = try ListRequest(request)
+            let page = try await Self.paging { try await log.cases(status: status, category: category, page: list.page) }
+            return try await list.respond(page, key: "cases", view: { $0 }, cursor: \.id) { cases in
+                RecoveryCSV.cases(cases, names: try await log.customerNames(ids: Set(cases.map(\.customerID))))
+            }
         }
         group.get("cases/:id") { _, context in
             let id = try context.parameters.require("id")
@@ -31,14 +34,22 @@ struct RecoveryLogRoutes {
             return try JSONResponse.api(.ok, detail)
         }
         group.get("actions") { request, _ in
-            let status = try Self.parse(ActionStatus.self, request.uri.queryParameters.get("status"), name: "status")
-            let actions = try await log.actions(status: status)
-            if Self.wantsCSV(request) { return CSVResponse.make(RecoveryCSV.actions(actions)) }
-            return try JSONResponse.api(.ok, ["actions": actions.map(ActionView.init)])
+            let status = try ListRequest.choice(ActionStatus.self, request, name: "status")
+            let list = try ListRequest(request)
+            let page = try await Self.paging { try await log.actions(status: status, page: list.page) }
+            return try await list.respond(page, key: "actions", view: ActionView.init, cursor: \.id) { actions in
+                RecoveryCSV.actions(actions, names: try await log.customerNames(ids: Set(actions.map(\.customerID))))
+            }
         }
-        group.get("actions/:id/attempts") { _, context in
+        group.get("actions/:id/attempts") { request, context in
             let id = try context.parameters.require("id")
-            return try JSONResponse.api(.ok, ["attempts": try await log.attempts(actionID: id)])
+            let list = try ListRequest(request, cursor: .positiveInteger)
+            guard let page = try await Self.paging({ try await log.attempts(actionID: id, page: list.page) }) else {
+                throw APIError(.notFound, "not_found", "no action \(id)")
+            }
+            return try await list.respond(page, key: "attempts", view: AttemptView.init, cursor: { String($0.id) }) { attempts in
+                RecoveryCSV.attempts(attempts)
+            }
         }
         group.post("actions/:id/retry") { _, context in
             let id = try context.parameters.require("id")
@@ -53,18 +64,13 @@ struct RecoveryLogRoutes {
         }
     }
 
-    static func wantsCSV(_ request: Request) -> Bool {
-        request.uri.queryParameters.get("format") == "csv"
-    }
-
-    /// An optional enum filter; a value that is not one of its cases is a 400 naming the choices.
-    static func parse<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ raw: String?, name: String) throws -> Value? where Value.RawValue == String {
-        guard let raw, !raw.isEmpty else { return nil }
-        guard let value = Value(rawValue: raw) else {
-            let choices = Value.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError(.badRequest, "invalid_parameter", "\(name) must be one of \(choices)")
+    /// Runs a list query; a `starting_after` that names nothing is a 404.
+    static func paging<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as UnknownCursor {
+            throw APIError(.notFound, "not_found", error.description)
         }
-        return value
     }
 }
 
@@ -78,5 +84,20 @@ struct ActionView: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         try action.encode(to: encoder)
+    }
+}
+
+/// A delivery attempt with its id, the cursor of the attempts list.
+struct AttemptView: Encodable {
+    let stored: StoredAttempt
+
+    init(_ stored: StoredAttempt) {
+        self.stored = stored
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try stored.attempt.encode(to: encoder)
+        var container = encoder.container(keyedBy: ListEnvelope<Int>.Key.self)
+        try container.encode(stored.id, forKey: .init("id"))
     }
 }

@@ -28,7 +28,10 @@ public struct ReportRoutes: Sendable {
 
     func nrr(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
-        let format = try Self.format(parameters.get("format"))
+        let format = try ListRequest.format(parameters.get("format"))
+        for name in ["group_by", "currency"] where parameters.get(name)?.isEmpty == true {
+            throw APIError(.badRequest, "invalid_parameter", "\(name) must not be empty: leave it out for the default")
+        }
         let query = try Self.query(ReportRequest(
             from: parameters.get("from"), to: parameters.get("to"),
             groupBy: parameters.get("group_by"), currency: parameters.get("currency")
@@ -39,14 +42,6 @@ public struct ReportRoutes: Sendable {
             headers[.contentDisposition] = "attachment; filename=\"nrr-\(ReportDate.day(query.period.from))-\(ReportDate.day(query.period.to)).csv\""
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try format.render(report))))
-    }
-
-    static func format(_ text: String?) throws -> ReportFormat {
-        guard let text, !text.isEmpty else { return .json }
-        guard let format = ReportFormat(rawValue: text.lowercased()) else {
-            throw APIError(.badRequest, "invalid_parameter", "format must be json or csv, got \"\(text)\"")
-        }
-        return format
     }
 
     static func query(_ request: ReportRequest, defaultFrom: Int64? = nil, defaultTo: Int64? = nil) throws -> ReportQuery {

@@ -16,8 +16,15 @@ struct WebhookRoutes {
     static let originHeader = HTTPField.Name("Lifeline-Origin")!
 
     func register(on router: some RouterMethods<BasicRequestContext>) {
+        // One route per provider, so each is its own operation in the OpenAPI document (its
+        // signature headers differ); any other name gets `unknown_provider`.
+        for provider in ProviderName.allCases {
+            router.post(RouterPath("/webhooks/\(provider.rawValue)")) { request, _ in
+                try await handle(request, providerPath: provider.rawValue)
+            }
+        }
         router.post("/webhooks/:provider") { request, context in
-            try await handle(request, context)
+            try await handle(request, providerPath: context.parameters.get("provider") ?? "")
         }
     }
 
@@ -34,8 +41,7 @@ struct WebhookRoutes {
         providerPath == ProviderName.gocardless.rawValue ? HTTPResponse.Status(code: 498, reasonPhrase: "Token Invalid") : .unauthorized
     }
 
-    func handle(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let providerPath = context.parameters.get("provider") ?? ""
+    func handle(_ request: Request, providerPath: String) async throws -> Response {
         let origin = try origin(of: request)
         let buffer: ByteBuffer
         do {

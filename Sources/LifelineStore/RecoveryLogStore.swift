@@ -75,13 +75,11 @@ public enum RetryResult: Sendable, Equatable {
     case notRetryable(ActionStatus)
 }
 
-/// The recovery log: cases, actions and their attempts, for the admin API and the CLI.
-public protocol RecoveryLogStore: Sendable {
-    func cases(status: CaseStatus?, category: FailureCategory?) async throws -> [RecoveryCase]
+/// The recovery log: cases, actions and their attempts (paged, `PagedListStore`), for the admin
+/// API and the CLI.
+public protocol RecoveryLogStore: PagedListStore {
     func caseDetail(id: String) async throws -> CaseDetail?
     func customerDetail(id: String) async throws -> CustomerDetail?
-    func actions(status: ActionStatus?) async throws -> [RecoveryAction]
-    func attempts(actionID: String) async throws -> [DeliveryAttempt]
     /// Puts a dead action back in the outbox, due now, with a fresh budget of tries.
     func retryAction(id: String, now: Int64) async throws -> RetryResult
     func ingestPartnerCallback(_ incoming: IncomingPartnerCallback) async throws -> PartnerCallbackResult

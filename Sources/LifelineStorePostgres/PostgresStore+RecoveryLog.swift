@@ -5,17 +5,6 @@ import PostgresNIO
 /// The recovery log for finance ops; text ids sort with `COLLATE "C"` so every instance (and
 /// SQLite) lists them in the same order whatever the database's locale.
 extension PostgresStore {
-    public func cases(status: CaseStatus?, category: FailureCategory?) async throws -> [RecoveryCase] {
-        try await read { session in
-            try await session.all("""
-                SELECT * FROM cases
-                WHERE (\(status?.rawValue)::TEXT IS NULL OR status = \(status?.rawValue))
-                  AND (\(category?.rawValue)::TEXT IS NULL OR category = \(category?.rawValue))
-                ORDER BY opened_at DESC, id COLLATE "C"
-                """, PostgresRecords.recoveryCase)
-        }
-    }
-
     public func caseDetail(id: String) async throws -> CaseDetail? {
         try await read { session in
             guard let recoveryCase = try await session.first("SELECT * FROM cases WHERE id = \(id)", PostgresRecords.recoveryCase) else {
@@ -59,21 +48,6 @@ extension PostgresStore {
                 cases: try await session.all(
                     "SELECT * FROM cases WHERE customer_id = \(id) ORDER BY opened_at, id COLLATE \"C\"", PostgresRecords.recoveryCase)
             )
-        }
-    }
-
-    public func actions(status: ActionStatus?) async throws -> [RecoveryAction] {
-        try await read { session in
-            try await session.all("""
-                SELECT * FROM actions WHERE (\(status?.rawValue)::TEXT IS NULL OR status = \(status?.rawValue))
-                ORDER BY created_at, id COLLATE "C"
-                """, PostgresRecords.action)
-        }
-    }
-
-    public func attempts(actionID: String) async throws -> [DeliveryAttempt] {
-        try await read { session in
-            try await session.all("SELECT * FROM delivery_attempts WHERE action_id = \(actionID) ORDER BY id", PostgresRecords.attempt)
         }
     }
 

@@ -4,15 +4,6 @@ import LifelineCore
 import LifelineStore
 
 extension SQLiteStore {
-    public func cases(status: CaseStatus?, category: FailureCategory?) async throws -> [RecoveryCase] {
-        try await pool.read { db in
-            var request = RecoveryCase.all()
-            if let status { request = request.filter(Column("status") == status.rawValue) }
-            if let category { request = request.filter(Column("category") == category.rawValue) }
-            return try request.order(Column("openedAt").desc, Column("id")).fetchAll(db)
-        }
-    }
-
     public func caseDetail(id: String) async throws -> CaseDetail? {
         try await pool.read { db in
             guard let recoveryCase = try RecoveryCase.fetchOne(db, key: id) else { return nil }
@@ -46,20 +37,6 @@ extension SQLiteStore {
                 movements: try MRRMovement.fetchAll(db, sql: "SELECT * FROM mrrMovements WHERE customerID = ? ORDER BY occurredAt, id", arguments: [id]),
                 cases: try RecoveryCase.filter(byCustomer).order(Column("openedAt")).fetchAll(db)
             )
-        }
-    }
-
-    public func actions(status: ActionStatus?) async throws -> [RecoveryAction] {
-        try await pool.read { db in
-            var request = RecoveryAction.all()
-            if let status { request = request.filter(Column("status") == status.rawValue) }
-            return try request.order(Column("createdAt"), Column("id")).fetchAll(db)
-        }
-    }
-
-    public func attempts(actionID: String) async throws -> [DeliveryAttempt] {
-        try await pool.read { db in
-            try DeliveryAttempt.fetchAll(db, sql: "SELECT * FROM deliveryAttempts WHERE actionID = ? ORDER BY id", arguments: [actionID])
         }
     }
 

@@ -17,6 +17,8 @@ struct SQLiteStoreConformanceTests {
     @Test func deadAndCancelledRules() async throws { try await Conformance.deadAndCancelledRules(.sqlite) }
     @Test func retryActionPutsADeadActionBack() async throws { try await Conformance.retryActionPutsADeadActionBack(.sqlite) }
     @Test func partnerCallbacksMoveTheCase() async throws { try await Conformance.partnerCallbacksMoveTheCase(.sqlite) }
+    @Test func listsPageNewestFirstAlike() async throws { try await Conformance.listsPageNewestFirstAlike(.sqlite) }
+    @Test func attemptsAndFailuresPageAlike() async throws { try await Conformance.attemptsAndFailuresPageAlike(.sqlite) }
     @Test func appendLogsAndProjectorApplies() async throws { try await Conformance.appendLogsAndProjectorApplies(.sqlite) }
     @Test func appendContentsOfLogsInOrder() async throws { try await Conformance.appendContentsOfLogsInOrder(.sqlite) }
     @Test func failingEventIsRecordedSkippedAndRetried() async throws { try await Conformance.failingEventIsRecordedSkippedAndRetried(.sqlite) }
@@ -47,6 +49,8 @@ struct PostgresStoreConformanceTests {
     @Test func deadAndCancelledRules() async throws { try await Conformance.deadAndCancelledRules(.postgres) }
     @Test func retryActionPutsADeadActionBack() async throws { try await Conformance.retryActionPutsADeadActionBack(.postgres) }
     @Test func partnerCallbacksMoveTheCase() async throws { try await Conformance.partnerCallbacksMoveTheCase(.postgres) }
+    @Test func listsPageNewestFirstAlike() async throws { try await Conformance.listsPageNewestFirstAlike(.postgres) }
+    @Test func attemptsAndFailuresPageAlike() async throws { try await Conformance.attemptsAndFailuresPageAlike(.postgres) }
     @Test func appendLogsAndProjectorApplies() async throws { try await Conformance.appendLogsAndProjectorApplies(.postgres) }
     @Test func appendContentsOfLogsInOrder() async throws { try await Conformance.appendContentsOfLogsInOrder(.postgres) }
     @Test func failingEventIsRecordedSkippedAndRetried() async throws { try await Conformance.failingEventIsRecordedSkippedAndRetried(.postgres) }
