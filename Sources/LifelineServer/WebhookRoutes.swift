@@ -11,6 +11,7 @@ struct WebhookRoutes {
     let maxBodyBytes: Int
     /// Checks the admin token that a `Lifeline-Origin` other than `live` must come with.
     let admin: AdminAuthMiddleware
+    let metrics: AppMetrics
 
     /// `replay` or `import`, set by `lifeline replay --origin`; absent means `live`.
     static let originHeader = HTTPField.Name("Lifeline-Origin")!
@@ -36,6 +37,20 @@ struct WebhookRoutes {
 
     func handle(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let providerPath = context.parameters.get("provider") ?? ""
+        // A label from a fixed set: an unknown path segment never becomes one.
+        let provider = ProviderName(rawValue: providerPath)?.rawValue ?? "unknown"
+        do {
+            let (response, result) = try await ingest(request, context, providerPath: providerPath)
+            metrics.webhook(provider: provider, outcome: "accepted", status: Int(response.status.code))
+            if let name = ProviderName(rawValue: providerPath) { metrics.webhookEvents(provider: name, result) }
+            return response
+        } catch let error as APIError {
+            metrics.webhook(provider: provider, outcome: error.error, status: error.status.code)
+            throw error
+        }
+    }
+
+    func ingest(_ request: Request, _ context: BasicRequestContext, providerPath: String) async throws -> (Response, IngestResult) {
         let origin = try origin(of: request)
         let buffer: ByteBuffer
         do {
@@ -48,7 +63,8 @@ struct WebhookRoutes {
         let result: IngestResult
         do throws(WebhookIngestor.Failure) {
             result = try await ingestor.ingest(
-                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders, origin: origin
+                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders, origin: origin,
+                logger: context.logger
             )
         } catch {
             switch error {
@@ -63,7 +79,7 @@ struct WebhookRoutes {
                 throw APIError(.serviceUnavailable, "store_unavailable", "the event could not be stored; retry later")
             }
         }
-        return Self.acknowledgement(result)
+        return (Self.acknowledgement(result), result)
     }
 
     /// The origin the request asks for. Only an operator may mark events as history: anything

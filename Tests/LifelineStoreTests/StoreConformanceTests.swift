@@ -23,6 +23,7 @@ struct SQLiteStoreConformanceTests {
     @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.sqlite) }
     @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.sqlite) }
     @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.sqlite) }
+    @Test func gaugesCountTheOutboxCasesAndLag() async throws { try await Conformance.gaugesCountTheOutboxCasesAndLag(.sqlite) }
 }
 
 @Suite(
@@ -48,4 +49,5 @@ struct PostgresStoreConformanceTests {
     @Test func rebuildReproducesTheProjection() async throws { try await Conformance.rebuildReproducesTheProjection(.postgres) }
     @Test func rebuildAppliesAnEditedReasonCodeTable() async throws { try await Conformance.rebuildAppliesAnEditedReasonCodeTable(.postgres) }
     @Test func rebuildKeepsCasesTheLogNoLongerOpens() async throws { try await Conformance.rebuildKeepsCasesTheLogNoLongerOpens(.postgres) }
+    @Test func gaugesCountTheOutboxCasesAndLag() async throws { try await Conformance.gaugesCountTheOutboxCasesAndLag(.postgres) }
 }
