@@ -110,7 +110,8 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// One line per attempt: ids, status and latency; errors are already scrubbed of secrets.
+    /// One line per attempt: the action's, case's and invoice's ids, status and latency; errors
+    /// are already scrubbed of secrets.
     func log(_ action: RecoveryAction, attempt: DeliveryAttempt, nextAttemptAt: Int64?) {
         var metadata: Logger.Metadata = [
             "action_id": "\(action.id)",
@@ -121,6 +122,7 @@ public final class OutboxDispatcher: Service, Sendable {
             "http_status": "\(attempt.httpStatus.map(String.init) ?? "none")",
             "latency_ms": "\(attempt.latencyMilliseconds)",
         ]
+        if let invoiceID = action.invoiceID { metadata["invoice_id"] = "\(invoiceID)" }
         if let nextAttemptAt { metadata["next_attempt_at"] = "\(nextAttemptAt)" }
         if let error = attempt.error { metadata["error"] = "\(error)" }
         logger.log(level: attempt.outcome == .delivered ? .info : .warning, "outbound attempt", metadata: metadata)
