@@ -57,7 +57,9 @@ public struct WebhookIngestor: Sendable {
         do {
             result = try await store.append(incoming, origin: origin)
         } catch {
-            logger.error("store failed; webhook not acknowledged", metadata: ["provider": "\(name.rawValue)", "error": "\(error)"])
+            logger.error("store failed; webhook not acknowledged", metadata: [
+                "provider": "\(name.rawValue)", "event_ids": .array(delivery.events.map { .string($0.id) }), "error": "\(error)",
+            ])
             throw .storeUnavailable("\(error)")
         }
         // One line per event, so each event id can be found in the log with its fate.
