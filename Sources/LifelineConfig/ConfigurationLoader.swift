@@ -76,6 +76,7 @@ public enum ConfigurationLoader {
         let reader = ConfigReader(providers: providers, accessReporter: recorder)
         let context = Context(reader: reader, recorder: recorder, environment: environment)
         var configuration = try resolve(context, configDirectory: path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path })
+        configuration.log = try logSettings(context)
         configuration.partners = try partners(context, fileText: fileText)
         configuration.reports = try ReportSettingsLoader.resolve(reader)
         if let path {
@@ -168,6 +169,8 @@ public enum ConfigurationLoader {
         "http.idle_timeout_seconds": .init(.int(60), isSecret: false),
         "http.header_read_timeout_seconds": .init(.int(10), isSecret: false),
         "http.body_read_timeout_seconds": .init(.int(30), isSecret: false),
+        "log.level": .init(.string("info"), isSecret: false),
+        "log.format": .init(.string("text"), isSecret: false),
         "storage.path": .init(.string("lifeline.sqlite"), isSecret: false),
         "storage.raw_retention_days": .init(.int(90), isSecret: false),
         "providers.stripe.tolerance_seconds": .init(.int(300), isSecret: false),
@@ -234,6 +237,24 @@ public enum ConfigurationLoader {
             ),
             reasonCodes: reasonCodes
         )
+    }
+
+    /// `log.level` and `log.format`, names in any case; a name that is neither is refused with
+    /// the key, where it came from and the names that work.
+    static func logSettings(_ context: Context) throws -> LifelineConfiguration.Log {
+        func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> Result<T, LoadError> where T.RawValue == String {
+            let text = (context.reader.string(forKey: ConfigKey(key)) ?? "").trimmingCharacters(in: .whitespaces)
+            if let value = T(rawValue: text.lowercased()) { return .success(value) }
+            let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+            return .failure(.invalid(key: key, problem: "must be one of \(names), got '\(text)' (\(context.source(key).phrase))"))
+        }
+        let level = choice("log.level", LifelineConfiguration.Log.Level.self)
+        let format = choice("log.format", LifelineConfiguration.Log.Format.self)
+        switch (level, format) {
+        case (.success(let level), .success(let format)): return .init(level: level, format: format)
+        case (.failure(let problem), .success), (.success, .failure(let problem)): throw problem
+        case (.failure(let first), .failure(let second)): throw LoadError.several([first, second])
+        }
     }
 
     /// Values that parse but cannot work: malformed secrets and URLs, all reported at once.
@@ -319,7 +340,7 @@ public enum ConfigurationLoader {
     /// (`ADMIN_TOKEN` → `ADMIN_TOKENS`), a file-only section, a partner nobody declared.
     static func environmentWarnings(_ environment: [String: String], partners: Set<String>) -> [String] {
         let known = knownVariables
-        let readFromEnvironment = ["HTTP", "STORAGE", "PROVIDERS", "ADMIN", "PARTNERS", "SEGMENTS", "REPORTS", "CLASSIFICATION", "DUNNING", "STRIPE"]
+        let readFromEnvironment = ["HTTP", "LOG", "STORAGE", "PROVIDERS", "ADMIN", "PARTNERS", "SEGMENTS", "REPORTS", "CLASSIFICATION", "DUNNING", "STRIPE"]
         let fileOnly = fileOnlySections.map { $0.uppercased() }
         let declared = Set(partners.map { $0.uppercased() })
         var warnings: [String] = []

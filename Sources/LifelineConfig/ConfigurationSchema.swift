@@ -17,6 +17,7 @@ indirect enum ConfigurationSchema: Sendable {
             "host": .value, "port": .value, "max_body_bytes": .value,
             "idle_timeout_seconds": .value, "header_read_timeout_seconds": .value, "body_read_timeout_seconds": .value,
         ]),
+        "log": .keys(["level": .value, "format": .value]),
         "storage": .keys(["path": .value, "url": .value, "raw_retention_days": .value]),
         "providers": .keys([
             "stripe": .keys(["secrets": .value, "tolerance_seconds": .value]),

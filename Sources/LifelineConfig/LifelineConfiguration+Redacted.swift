@@ -24,6 +24,8 @@ extension LifelineConfiguration {
             ("http.idle_timeout_seconds", "\(http.idleTimeoutSeconds)"),
             ("http.header_read_timeout_seconds", "\(http.headerReadTimeoutSeconds)"),
             ("http.body_read_timeout_seconds", "\(http.bodyReadTimeoutSeconds)"),
+            ("log.level", log.level.rawValue),
+            ("log.format", log.format.rawValue),
             ("storage.path", storage.url == nil ? storage.path : "\(storage.path) (unused: storage.url is set)"),
             ("storage.url", secret(storage.url)),
             ("storage.raw_retention_days", storage.rawRetentionDays == 0 ? "0 (raw bodies kept forever)" : "\(storage.rawRetentionDays)"),

@@ -77,7 +77,32 @@ public struct LifelineConfiguration: Sendable {
         }
     }
 
+    /// How the server logs: the least severe level written, and the line format.
+    public struct Log: Sendable, Equatable {
+        /// swift-log's levels, by the same names (`LOG_LEVEL=debug`).
+        public enum Level: String, Sendable, CaseIterable {
+            case trace, debug, info, notice, warning, error, critical
+        }
+
+        public enum Format: String, Sendable, CaseIterable {
+            /// swift-log's plain lines.
+            case text
+            /// One JSON object per line: timestamp, level, label, message, metadata flattened.
+            case json
+        }
+
+        public var level: Level
+        public var format: Format
+
+        public init(level: Level = .info, format: Format = .text) {
+            self.level = level
+            self.format = format
+        }
+    }
+
     public var http: HTTP
+    /// `log.level` and `log.format`.
+    public var log = Log()
     public var storage: Storage
     public var providers: Providers
     public var adminTokens: [String]

@@ -15,11 +15,14 @@ public final class OutboxDispatcher: Service, Sendable {
     let logger: Logger
     /// Injectable so tests get the same jitter every run.
     let random: Mutex<any RandomNumberGenerator & Sendable>
+    /// Told of every attempt once it is resolved (`/metrics`); must not block.
+    let onAttempt: @Sendable (AttemptObservation) -> Void
 
     public init(
         store: any OutboxStore, deliverer: any ActionDeliverer, settings: OutboundSettings, clock: any WallClock,
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
-        jitter: BackoffPolicy.Jitter = .equal, logger: Logger = Logger(label: "lifeline.outbound")
+        jitter: BackoffPolicy.Jitter = .equal, logger: Logger = Logger(label: "lifeline.outbound"),
+        onAttempt: @escaping @Sendable (AttemptObservation) -> Void = { _ in }
     ) {
         self.store = store
         self.deliverer = deliverer
@@ -28,6 +31,7 @@ public final class OutboxDispatcher: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.random = Mutex(random)
+        self.onAttempt = onAttempt
     }
 
     /// Polls until graceful shutdown; a batch in flight is finished, only the wait is cut short.
@@ -82,7 +86,8 @@ public final class OutboxDispatcher: Service, Sendable {
         let startedAt = clock.nowSeconds()
         let start = ContinuousClock.now
         let result = await deliverer.deliver(action)
-        let latency = Self.milliseconds(start.duration(to: .now))
+        let elapsed = start.duration(to: .now)
+        let latency = Self.milliseconds(elapsed)
         let attemptNumber = action.attempts + 1
         let resolution = random.withLock { generator in
             AttemptResolution.resolve(
@@ -94,6 +99,9 @@ public final class OutboxDispatcher: Service, Sendable {
             httpStatus: resolution.httpStatus, outcome: resolution.outcome, error: resolution.error
         )
         log(action, attempt: attempt, nextAttemptAt: resolution.nextAttemptAt)
+        var exhausted = false
+        if case .retry = result, resolution.outcome == .dead { exhausted = true }
+        onAttempt(AttemptObservation(kind: action.kind, outcome: resolution.outcome, exhausted: exhausted, duration: elapsed))
         do {
             try await store.recordAttempt(attempt, nextAttemptAt: resolution.nextAttemptAt, lastError: resolution.error)
         } catch {
@@ -102,7 +110,8 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// One line per attempt: ids, status and latency; errors are already scrubbed of secrets.
+    /// One line per attempt: the action's, case's and invoice's ids, status and latency; errors
+    /// are already scrubbed of secrets.
     func log(_ action: RecoveryAction, attempt: DeliveryAttempt, nextAttemptAt: Int64?) {
         var metadata: Logger.Metadata = [
             "action_id": "\(action.id)",
@@ -113,6 +122,7 @@ public final class OutboxDispatcher: Service, Sendable {
             "http_status": "\(attempt.httpStatus.map(String.init) ?? "none")",
             "latency_ms": "\(attempt.latencyMilliseconds)",
         ]
+        if let invoiceID = action.invoiceID { metadata["invoice_id"] = "\(invoiceID)" }
         if let nextAttemptAt { metadata["next_attempt_at"] = "\(nextAttemptAt)" }
         if let error = attempt.error { metadata["error"] = "\(error)" }
         logger.log(level: attempt.outcome == .delivered ? .info : .warning, "outbound attempt", metadata: metadata)
@@ -121,5 +131,23 @@ public final class OutboxDispatcher: Service, Sendable {
     static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// One resolved delivery attempt, as the dispatcher reports it to its observer: no id, no
+/// body, no error text.
+public struct AttemptObservation: Sendable, Equatable {
+    public var kind: ActionKind
+    public var outcome: DeliveryOutcomeKind
+    /// A temporary failure on the last allowed try (`outbox.max_attempts`), dead for that reason.
+    public var exhausted: Bool
+    /// How long the delivery took, from the request to the answer or the error.
+    public var duration: Duration
+
+    public init(kind: ActionKind, outcome: DeliveryOutcomeKind, exhausted: Bool, duration: Duration) {
+        self.kind = kind
+        self.outcome = outcome
+        self.exhausted = exhausted
+        self.duration = duration
     }
 }

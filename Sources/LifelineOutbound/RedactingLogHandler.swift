@@ -1,24 +1,24 @@
 import Logging
 
 /// Wraps a log handler so no configured secret reaches it: message, metadata and error text
-/// are scrubbed, whatever module logged them.
+/// are scrubbed, whatever module logged them. The logger's own metadata (`hb.request.id`, set
+/// with `logger[metadataKey:]` or `with(metadataKey:)`) and its metadata provider are kept
+/// here, not in the upstream handler, so they are scrubbed with the event's before any line
+/// is made: an upstream handler would merge them in unseen.
 public struct RedactingLogHandler: LogHandler {
     public var upstream: any LogHandler
     let redactor: SecretRedactor
+    public var metadata: Logger.Metadata
+    public var metadataProvider: Logger.MetadataProvider?
 
     public init(upstream: any LogHandler, redactor: SecretRedactor) {
+        var upstream = upstream
+        self.metadata = upstream.metadata
+        self.metadataProvider = upstream.metadataProvider
+        upstream.metadata = [:]
+        upstream.metadataProvider = nil
         self.upstream = upstream
         self.redactor = redactor
-    }
-
-    public var metadataProvider: Logger.MetadataProvider? {
-        get { upstream.metadataProvider }
-        set { upstream.metadataProvider = newValue }
-    }
-
-    public var metadata: Logger.Metadata {
-        get { upstream.metadata }
-        set { upstream.metadata = newValue }
     }
 
     public var logLevel: Logger.Level {
@@ -27,14 +27,17 @@ public struct RedactingLogHandler: LogHandler {
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { upstream[metadataKey: key] }
-        set { upstream[metadataKey: key] = newValue }
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 
     public func log(event: LogEvent) {
         var event = event
         event.message = "\(redactor.scrub(event.message.description))"
-        event.metadata = event.metadata.map { $0.mapValues(scrub) }
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let own = event.metadata { merged.merge(own) { _, new in new } }
+        event.metadata = merged.isEmpty ? nil : merged.mapValues(scrub)
         if let error = event.error { event.error = RedactedError(text: redactor.scrub(String(describing: error))) }
         upstream.log(event: event)
     }

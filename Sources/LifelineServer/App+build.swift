@@ -24,10 +24,14 @@ public struct AppDependencies: Sendable {
     /// Apply each webhook's events before answering it, instead of in the background projector:
     /// for tests that read the ledger right after a post. Production acknowledges on append.
     public var projectsBeforeAcknowledging: Bool
+    /// The registry behind `GET /metrics`, made here per application: two apps (two tests)
+    /// never count into each other's.
+    public var metrics: AppMetrics
 
     public init(
         store: any LifelineStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "lifeline"),
-        deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true, projectsBeforeAcknowledging: Bool = false
+        deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true, projectsBeforeAcknowledging: Bool = false,
+        metrics: AppMetrics = AppMetrics()
     ) {
         self.store = store
         self.clock = clock
@@ -35,6 +39,7 @@ public struct AppDependencies: Sendable {
         self.deliverer = deliverer
         self.runsDispatcher = runsDispatcher
         self.projectsBeforeAcknowledging = projectsBeforeAcknowledging
+        self.metrics = metrics
     }
 }
 
@@ -129,9 +134,11 @@ public func makeDispatcher(configuration: LifelineConfiguration, dependencies: A
     let settings = makeOutboundSettings(configuration)
     let deliverer = dependencies.deliverer
         ?? HTTPActionDeliverer(client: outboundHTTPClient, settings: settings, clock: dependencies.clock)
+    let metrics = dependencies.metrics
     return OutboxDispatcher(
         store: dependencies.store, deliverer: deliverer, settings: settings, clock: dependencies.clock,
-        logger: redactingLogger(dependencies.logger, configuration: configuration)
+        logger: redactingLogger(dependencies.logger, configuration: configuration),
+        onAttempt: { metrics.attempt($0) }
     )
 }
 
@@ -147,13 +154,19 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var dependencies = dependencies
     dependencies.logger = redactingLogger(dependencies.logger, configuration: configuration)
+    let metrics = dependencies.metrics
+    if let sqlite = dependencies.store as? SQLiteStore { metrics.observe(sqlite) }
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
-    // First, so it wraps every route below and the router's own 404.
-    router.add(middleware: JSONErrorMiddleware(logger: dependencies.logger))
+    // First, so they wrap every route below and the router's own 404: the timing, then the
+    // request id (on every log line and answer), then the JSON error body.
+    router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
     extraRoutes(router)
     let routes = RouteTable(router: router)
     HealthRoutes(store: dependencies.store, clock: dependencies.clock).register(on: routes)
     OpenAPIRoutes().register(on: routes)
+    MetricsRoutes(metrics: metrics, store: dependencies.store, clock: dependencies.clock).register(on: routes)
     let projector = dependencies.projectsBeforeAcknowledging ? nil : Projector(
         store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger
     )
@@ -163,11 +176,11 @@ public func buildApplication(
         projection: projector.map { .background($0) } ?? .beforeAcknowledging
     )
     let adminAuth = AdminAuthMiddleware(tokens: configuration.adminTokens)
-    WebhookRoutes(ingestor: ingestor, maxBodyBytes: configuration.http.maxBodyBytes, admin: adminAuth).register(on: routes)
+    WebhookRoutes(ingestor: ingestor, maxBodyBytes: configuration.http.maxBodyBytes, admin: adminAuth, metrics: metrics).register(on: routes)
     ReportRoutes(source: dependencies.store as? any ReportSource, settings: configuration.reports, tokens: configuration.adminTokens, clock: dependencies.clock).register(on: routes)
     PartnerCallbackRoutes(
         secrets: configuration.partners.mapValues(\.secret), log: dependencies.store, clock: dependencies.clock,
-        maxBodyBytes: configuration.http.maxBodyBytes, logger: dependencies.logger
+        maxBodyBytes: configuration.http.maxBodyBytes
     ).register(on: routes)
     let admin = routes.group("/api/v1").add(middleware: adminAuth)
     RecoveryLogRoutes(log: dependencies.store, clock: dependencies.clock).register(on: admin)

@@ -6,7 +6,6 @@ import Logging
 /// path, 400 for a bad parameter) and unexpected errors (500) become `APIError`s.
 struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
-    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -18,8 +17,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw Self.apiError(status: error.status, message: nil, headers: [:])
         } catch {
-            // The logger scrubs configured secrets; the client learns nothing about the cause.
-            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            // The request's logger scrubs configured secrets and carries the request id; the
+            // client learns nothing about the cause.
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             throw APIError(.internalServerError, "internal_error", "the request could not be answered; see the server log")
         }
     }

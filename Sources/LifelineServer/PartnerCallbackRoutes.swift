@@ -13,7 +13,6 @@ struct PartnerCallbackRoutes {
     let log: any RecoveryLogStore
     let clock: any WallClock
     let maxBodyBytes: Int
-    let logger: Logger
 
     func register(on router: some RouterMethods<BasicRequestContext>) {
         router.post("/webhooks/partner/:name") { request, context in
@@ -38,7 +37,7 @@ struct PartnerCallbackRoutes {
         do {
             try StandardWebhooksSignature(secrets: [secret]).verify(body: body, headers: headers, now: now)
         } catch {
-            logger.notice("partner callback refused", metadata: ["partner": "\(name)", "reason": "\(error.detail)"])
+            context.logger.notice("partner callback refused", metadata: ["partner": "\(name)", "reason": "\(error.detail)"])
             throw APIError(.unauthorized, "invalid_signature", error.detail)
         }
         do {
@@ -62,9 +61,12 @@ struct PartnerCallbackRoutes {
         ))
         switch result {
         case .applied(let caseID):
-            logger.info("partner callback applied", metadata: ["partner": "\(name)", "type": "\(callback.type.rawValue)", "case": "\(caseID)"])
+            context.logger.info("partner callback applied", metadata: [
+                "partner": "\(name)", "event_id": "\(callback.id)", "type": "\(callback.type.rawValue)", "case": "\(caseID)",
+            ])
             return try JSONResponse.make(.ok, ["status": "applied", "case_id": caseID])
         case .duplicate:
+            context.logger.info("partner callback duplicate", metadata: ["partner": "\(name)", "event_id": "\(callback.id)"])
             return try JSONResponse.make(.ok, ["status": "duplicate"])
         case .unknownOffer:
             throw APIError(.notFound, "unknown_offer", "no financing offer \(callback.offerID) was sent to \(name)")

@@ -61,13 +61,27 @@ public final class Projector: Service, Sendable {
                 logger.error("projection batch failed; retried on the next pass", metadata: ["error": "\(error)"])
                 return
             }
-            for (eventID, notes) in batch.notes.sorted(by: { $0.key < $1.key }) {
-                for note in notes { logger.warning("ledger note", metadata: ["event_id": "\(eventID)", "note": "\(note)"]) }
-            }
-            if batch.failed > 0 {
-                logger.error("events failed to project and were skipped; see /api/v1/projection/failures", metadata: ["failed": "\(batch.failed)"])
+            Self.log(batch.remarks, to: logger)
+            if batch.applied + batch.failed > 0 {
+                logger.debug("projection batch", metadata: ["applied": "\(batch.applied)", "failed": "\(batch.failed)"])
             }
             if batch.isEmpty || batch.busy { return }
+        }
+    }
+
+    /// One line per ledger note and per failed event, each with the event's ids.
+    static func log(_ remarks: [ProjectionRemark], to logger: Logger) {
+        for remark in remarks {
+            let ids: Logger.Metadata = ["provider": "\(remark.provider)", "event_id": "\(remark.eventID)", "seq": "\(remark.seq)"]
+            for note in remark.notes {
+                logger.warning("ledger note", metadata: ids.merging(["note": "\(note)"]) { _, new in new })
+            }
+            if let error = remark.error {
+                logger.error(
+                    "event failed to project and was skipped; see /api/v1/projection/failures",
+                    metadata: ids.merging(["error": "\(error)"]) { _, new in new }
+                )
+            }
         }
     }
 }

@@ -29,12 +29,15 @@ public struct WebhookIngestor: Sendable {
         case storeUnavailable(String)
     }
 
+    /// - Parameter logger: the request's logger (its request id on every line); the ingestor's own when nil.
     public func ingest(
-        providerPath: String, body: [UInt8], headers: WebhookHeaders, rawHeaders: [(String, String)], origin: EventOrigin = .live
+        providerPath: String, body: [UInt8], headers: WebhookHeaders, rawHeaders: [(String, String)], origin: EventOrigin = .live,
+        logger: Logger? = nil
     ) async throws(Failure) -> IngestResult {
         guard let name = ProviderName(rawValue: providerPath), let provider = providers[name] else {
             throw .unknownProvider(providerPath)
         }
+        let logger = logger ?? self.logger
         let now = clock.nowSeconds()
         let delivery: NormalizedDelivery
         do {
@@ -54,13 +57,19 @@ public struct WebhookIngestor: Sendable {
         do {
             result = try await store.append(incoming, origin: origin)
         } catch {
-            logger.error("store failed; webhook not acknowledged", metadata: ["provider": "\(name.rawValue)", "error": "\(error)"])
+            logger.error("store failed; webhook not acknowledged", metadata: [
+                "provider": "\(name.rawValue)", "event_ids": .array(delivery.events.map { .string($0.id) }), "error": "\(error)",
+            ])
             throw .storeUnavailable("\(error)")
         }
-        logger.info("webhook logged", metadata: [
-            "provider": "\(name.rawValue)", "origin": "\(origin.rawValue)", "stored": "\(JSONText.array(result.stored))",
-            "duplicates": "\(JSONText.array(result.duplicates))", "ignored": "\(JSONText.array(result.ignored))",
-        ])
+        // One line per event, so each event id can be found in the log with its fate.
+        for (outcome, ids) in [("stored", result.stored), ("duplicate", result.duplicates), ("ignored", result.ignored)] {
+            for id in ids {
+                logger.info("webhook event logged", metadata: [
+                    "provider": "\(name.rawValue)", "event_id": "\(id)", "outcome": "\(outcome)", "origin": "\(origin.rawValue)",
+                ])
+            }
+        }
         switch projection {
         case .background(let projector):
             if !result.stored.isEmpty { projector.kick() }
@@ -68,9 +77,12 @@ public struct WebhookIngestor: Sendable {
             // The events are durable already: a failed projection is retried by the next pass,
             // it does not turn the acknowledgement into an error.
             do {
-                try await store.projectAll(now: now)
+                let batch = try await store.projectAll(now: now)
+                Projector.log(batch.remarks, to: logger)
             } catch {
-                logger.error("projection failed after the append; left in the log", metadata: ["error": "\(error)"])
+                logger.error("projection failed after the append; left in the log", metadata: [
+                    "provider": "\(name.rawValue)", "event_ids": .array(result.stored.map { .string($0) }), "error": "\(error)",
+                ])
             }
         }
         return result

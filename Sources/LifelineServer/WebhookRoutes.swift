@@ -11,6 +11,7 @@ struct WebhookRoutes {
     let maxBodyBytes: Int
     /// Checks the admin token that a `Lifeline-Origin` other than `live` must come with.
     let admin: AdminAuthMiddleware
+    let metrics: AppMetrics
 
     /// `replay` or `import`, set by `lifeline replay --origin`; absent means `live`.
     static let originHeader = HTTPField.Name("Lifeline-Origin")!
@@ -19,12 +20,12 @@ struct WebhookRoutes {
         // One route per provider, so each is its own operation in the OpenAPI document (its
         // signature headers differ); any other name gets `unknown_provider`.
         for provider in ProviderName.allCases {
-            router.post(RouterPath("/webhooks/\(provider.rawValue)")) { request, _ in
-                try await handle(request, providerPath: provider.rawValue)
+            router.post(RouterPath("/webhooks/\(provider.rawValue)")) { request, context in
+                try await handle(request, context, providerPath: provider.rawValue)
             }
         }
         router.post("/webhooks/:provider") { request, context in
-            try await handle(request, providerPath: context.parameters.get("provider") ?? "")
+            try await handle(request, context, providerPath: context.parameters.get("provider") ?? "")
         }
     }
 
@@ -41,7 +42,21 @@ struct WebhookRoutes {
         providerPath == ProviderName.gocardless.rawValue ? HTTPResponse.Status(code: 498, reasonPhrase: "Token Invalid") : .unauthorized
     }
 
-    func handle(_ request: Request, providerPath: String) async throws -> Response {
+    func handle(_ request: Request, _ context: BasicRequestContext, providerPath: String) async throws -> Response {
+        // A label from a fixed set: an unknown path segment never becomes one.
+        let provider = ProviderName(rawValue: providerPath)?.rawValue ?? "unknown"
+        do {
+            let (response, result) = try await ingest(request, context, providerPath: providerPath)
+            metrics.webhook(provider: provider, outcome: "accepted", status: Int(response.status.code))
+            if let name = ProviderName(rawValue: providerPath) { metrics.webhookEvents(provider: name, result) }
+            return response
+        } catch let error as APIError {
+            metrics.webhook(provider: provider, outcome: error.error, status: error.status.code)
+            throw error
+        }
+    }
+
+    func ingest(_ request: Request, _ context: BasicRequestContext, providerPath: String) async throws -> (Response, IngestResult) {
         let origin = try origin(of: request)
         let buffer: ByteBuffer
         do {
@@ -54,7 +69,8 @@ struct WebhookRoutes {
         let result: IngestResult
         do throws(WebhookIngestor.Failure) {
             result = try await ingestor.ingest(
-                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders, origin: origin
+                providerPath: providerPath, body: body, headers: WebhookHeaders(rawHeaders), rawHeaders: rawHeaders, origin: origin,
+                logger: context.logger
             )
         } catch {
             switch error {
@@ -69,7 +85,7 @@ struct WebhookRoutes {
                 throw APIError(.serviceUnavailable, "store_unavailable", "the event could not be stored; retry later")
             }
         }
-        return Self.acknowledgement(result)
+        return (Self.acknowledgement(result), result)
     }
 
     /// The origin the request asks for. Only an operator may mark events as history: anything

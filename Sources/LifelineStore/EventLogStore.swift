@@ -30,18 +30,38 @@ public struct ProjectionBatch: Sendable, Equatable {
     public var failed: Int = 0
     /// Another projector holds the log (PostgreSQL with several instances): nothing was done.
     public var busy = false
-    /// Notes of the applied events (unknown reason codes, parts not applied), by event id.
-    public var notes: [String: [String]] = [:]
+    /// The events worth a log line, in log order: those applied with notes (unknown reason
+    /// codes, parts not applied) and those that failed.
+    public var remarks: [ProjectionRemark] = []
 
-    public init(applied: Int = 0, failed: Int = 0, busy: Bool = false, notes: [String: [String]] = [:]) {
+    public init(applied: Int = 0, failed: Int = 0, busy: Bool = false, remarks: [ProjectionRemark] = []) {
         self.applied = applied
         self.failed = failed
         self.busy = busy
-        self.notes = notes
+        self.remarks = remarks
     }
 
     /// Nothing was left to project.
     public var isEmpty: Bool { applied == 0 && failed == 0 && !busy }
+}
+
+/// One event of a projection batch that the projector logs, with the ids that find it again.
+public struct ProjectionRemark: Sendable, Equatable {
+    public var seq: Int64
+    public var provider: String
+    public var eventID: String
+    /// What the ledger noted while applying it.
+    public var notes: [String]
+    /// Why it failed to project; nil when it was applied.
+    public var error: String?
+
+    public init(_ event: LoggedEvent, notes: [String] = [], error: String? = nil) {
+        self.seq = event.seq
+        self.provider = event.provider
+        self.eventID = event.eventID
+        self.notes = notes
+        self.error = error
+    }
 }
 
 /// The projector's lag behind the log.
@@ -148,7 +168,7 @@ extension EventLogStore {
             if batch.isEmpty { return total }
             total.applied += batch.applied
             total.failed += batch.failed
-            total.notes.merge(batch.notes) { $0 + $1 }
+            total.remarks += batch.remarks
         }
     }
 }

@@ -55,7 +55,7 @@ public struct LedgerSummary: Sendable, Equatable, Codable {
 }
 
 /// Durable storage: the event log (raw and normalized events), and the ledger projected from it.
-public protocol LifelineStore: EventLogStore, OutboxStore, RecoveryLogStore, RebuildStore, LogMaintenanceStore {
+public protocol LifelineStore: EventLogStore, OutboxStore, RecoveryLogStore, RebuildStore, LogMaintenanceStore, StoreGaugeSource {
     /// Creates or upgrades the schema.
     func migrate() async throws
     /// Throws when the store cannot be reached.

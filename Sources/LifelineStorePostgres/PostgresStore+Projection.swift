@@ -31,10 +31,11 @@ extension PostgresStore {
             for (row, event) in zip(rows, events) {
                 do {
                     let notes = try await Self.project(row, event: event, pipeline: pipeline, in: session)
-                    if !notes.isEmpty { batch.notes[row.eventID] = notes }
+                    if !notes.isEmpty { batch.remarks.append(ProjectionRemark(row, notes: notes)) }
                     batch.applied += 1
                 } catch where !Self.isTransient(error) {
                     try await Self.recordFailure(of: row, error: error, now: now, in: session)
+                    batch.remarks.append(ProjectionRemark(row, error: String(describing: error)))
                     batch.failed += 1
                 }
             }

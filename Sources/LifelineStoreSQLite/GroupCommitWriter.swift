@@ -24,6 +24,8 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let queue = Mutex(Queue())
+    /// Told of every turn, on the writer's thread: keep them cheap (`/metrics` counters).
+    private let observers = Mutex<[@Sendable (GroupCommitTurn) -> Void]>([])
     private let clock = ContinuousClock()
     private let pool: DatabasePool
     /// Bounds one transaction, so a burst still commits (and acknowledges) in slices.
@@ -41,6 +43,11 @@ final class GroupCommitWriter: Sendable {
     var pendingCount: Int { queue.withLock { $0.pending.count } }
 
     var statistics: GroupCommitStatistics { queue.withLock { $0.statistics } }
+
+    /// Adds an observer of every turn from now on.
+    func observe(_ observer: @escaping @Sendable (GroupCommitTurn) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
 
     /// Queues `work` and returns its own result once the batch holding it has committed. It runs
     /// all-or-nothing in a savepoint: if it throws, only its own changes are rolled back.
@@ -75,18 +82,25 @@ final class GroupCommitWriter: Sendable {
     private func turn(_ db: Database, queuedAt: ContinuousClock.Instant) {
         let cpuAtStart = Self.threadCPUTime()
         var drained = false
+        var sizes: [Int] = []
         for _ in 0..<Self.batchesPerTurn {
             let batch = takeBatch()
             if batch.isEmpty {
                 drained = true
                 break
             }
+            sizes.append(batch.count)
             commit(batch, in: db)
         }
         let busy = queuedAt.duration(to: clock.now), onCPU = Self.threadCPUTime() - cpuAtStart
         queue.withLock {
             $0.statistics.busy += busy
             $0.statistics.onCPU += onCPU
+        }
+        let observers = self.observers.withLock { $0 }
+        if !observers.isEmpty {
+            let turn = GroupCommitTurn(batches: sizes, busy: busy)
+            for observer in observers { observer(turn) }
         }
         if !drained { scheduleTurn() }
     }
@@ -181,6 +195,19 @@ final class GroupCommitWriter: Sendable {
             case .failure(let error): { pending.fail(error) }
             }
         })
+    }
+}
+
+/// One turn of the single writer, as its observers see it.
+public struct GroupCommitTurn: Sendable, Equatable {
+    /// Writes in each transaction the turn committed (or tried to), in order.
+    public var batches: [Int]
+    /// From being queued on the writer connection to the end of the turn (as `busy` below).
+    public var busy: Duration
+
+    public init(batches: [Int], busy: Duration) {
+        self.batches = batches
+        self.busy = busy
     }
 }
 

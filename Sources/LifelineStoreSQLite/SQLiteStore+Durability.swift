@@ -5,6 +5,12 @@ extension SQLiteStore {
     /// Batches committed by the group-commit writer so far.
     public var groupCommitStatistics: GroupCommitStatistics { writer.statistics }
 
+    /// Calls `observer` after each turn of the group-commit writer (`/metrics`), on the writer's
+    /// thread: it must not block.
+    public func observeGroupCommits(_ observer: @escaping @Sendable (GroupCommitTurn) -> Void) {
+        writer.observe(observer)
+    }
+
     /// `journal_mode` and `synchronous` as the writer connection has them (2 = FULL).
     public func durabilitySettings() async throws -> (journalMode: String, synchronous: Int) {
         try await pool.write { db in

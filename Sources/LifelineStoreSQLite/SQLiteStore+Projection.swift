@@ -17,10 +17,11 @@ extension SQLiteStore {
             for row in rows {
                 do {
                     let notes = try Self.project(row, pipeline: pipeline, in: db)
-                    if !notes.isEmpty { batch.notes[row.eventID] = notes }
+                    if !notes.isEmpty { batch.remarks.append(ProjectionRemark(row, notes: notes)) }
                     batch.applied += 1
                 } catch {
                     try Self.recordFailure(of: row, error: error, now: now, in: db)
+                    batch.remarks.append(ProjectionRemark(row, error: String(describing: error)))
                     batch.failed += 1
                 }
             }

@@ -11,8 +11,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try await ConfigurationLoader.load(path: options.config)
-        var logger = Logger(label: "lifeline")
-        logger.logLevel = .info
+        // log.level and log.format for every logger of the process, secrets scrubbed.
+        LogSetup.bootstrap(configuration)
+        let logger = Logger(label: "lifeline")
         let store = try await openStore(configuration)
         for warning in configuration.warnings { logger.warning("\(warning)") }
         logger.info("starting", metadata: [

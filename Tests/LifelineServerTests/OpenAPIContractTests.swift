@@ -135,6 +135,7 @@ struct OpenAPIContractTests {
                 Call(method: .post, uri: "/webhooks/partner/sandbox", status: 200, token: nil, headers: partnerHeaders, body: partnerBody),
                 Call(method: .post, uri: "/webhooks/partner/nobody", status: 404, token: nil, headers: partnerHeaders, body: partnerBody),
                 Call(method: .get, uri: "/health", status: 200, token: nil),
+                Call(method: .get, uri: "/metrics", status: 200, token: nil),
                 Call(method: .get, uri: "/ready", status: 200, token: nil),
                 Call(method: .get, uri: "/api/v1/openapi.json", status: 200, token: nil),
                 Call(method: .get, uri: "/api/v1/cases", status: 200),

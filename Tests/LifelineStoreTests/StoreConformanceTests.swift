@@ -30,6 +30,7 @@ struct SQLiteStoreConformanceTests {
     @Test func rawRetentionDropsOldBodiesAndKeepsTheEvents() async throws { try await Conformance.rawRetentionDropsOldBodiesAndKeepsTheEvents(.sqlite) }
     @Test func forgetErasesPersonalDataAndKeepsTheFigures() async throws { try await Conformance.forgetErasesPersonalDataAndKeepsTheFigures(.sqlite) }
     @Test func rawEventsAndReplacedNormalizedForms() async throws { try await Conformance.rawEventsAndReplacedNormalizedForms(.sqlite) }
+    @Test func gaugesCountTheOutboxCasesAndLag() async throws { try await Conformance.gaugesCountTheOutboxCasesAndLag(.sqlite) }
 }
 
 @Suite(
@@ -62,4 +63,5 @@ struct PostgresStoreConformanceTests {
     @Test func rawRetentionDropsOldBodiesAndKeepsTheEvents() async throws { try await Conformance.rawRetentionDropsOldBodiesAndKeepsTheEvents(.postgres) }
     @Test func forgetErasesPersonalDataAndKeepsTheFigures() async throws { try await Conformance.forgetErasesPersonalDataAndKeepsTheFigures(.postgres) }
     @Test func rawEventsAndReplacedNormalizedForms() async throws { try await Conformance.rawEventsAndReplacedNormalizedForms(.postgres) }
+    @Test func gaugesCountTheOutboxCasesAndLag() async throws { try await Conformance.gaugesCountTheOutboxCasesAndLag(.postgres) }
 }
