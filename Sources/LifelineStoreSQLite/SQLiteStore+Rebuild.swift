@@ -149,7 +149,8 @@ extension SQLiteStore {
                     INSERT OR IGNORE INTO main.deliveries SELECT * FROM live.deliveries
                     WHERE id IN (SELECT deliveryID FROM live.events WHERE seq > ? AND seq <= ?)
                     """, arguments: [from, upTo])
-                try db.execute(sql: "INSERT INTO main.events SELECT * FROM live.events WHERE seq > ? AND seq <= ?", arguments: [from, upTo])
+                // The copy may hold some already: appended before the VACUUM INTO, projected after it.
+                try db.execute(sql: "INSERT OR IGNORE INTO main.events SELECT * FROM live.events WHERE seq > ? AND seq <= ?", arguments: [from, upTo])
                 for row in try LoggedEvent.fetchAll(db, sql: LoggedEvent.between, arguments: [from, upTo, Int.max]) {
                     try apply(row, rebuilding: true, into: &run, pipeline: pipeline, now: now, in: db)
                 }
