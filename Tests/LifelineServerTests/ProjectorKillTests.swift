@@ -38,22 +38,23 @@ struct ProjectorKillTests {
             do {
                 instances = try await cluster.start(["a", "b"], client: http)
                 let urls = instances.map(\.baseURL)
-                // Stage by stage (each customer's events in order), spread over both instances.
-                for stage in scenario.backlog {
-                    try await ProjectorKill.postAll(stage, to: urls, client: http)
-                }
+                // Eight senders, each posting its customers' histories in order, spread over both
+                // instances: every batch holds whole histories (movements, failures, cases, actions).
+                try await ProjectorKill.postHistories(scenario.backlog, to: urls, client: http)
                 let held = try await cluster.observer.projectionStatus(now: Int64(Date().timeIntervalSince1970))
                 #expect(held.lagEvents == backlog.count, "the backlog was projected while the test held the lock")
                 try await hold.release()
 
-                // Freeze whichever instance holds the lock once a first batch is committed; if
-                // it still holds it inside its transaction, the batch is in flight: kill it.
+                // Kill whichever instance holds the lock half way through a batch after the first.
                 let kill = try #require(
                     try await ProjectorKill.killTheProjectorMidBatch(cluster: cluster, instances: instances, total: backlog.count),
                     "no instance was caught projecting a batch"
                 )
                 let survivor = instances[1 - kill.victim]
-                print("projector kill: \(kill.instance) killed holding the lock (backend \(kill.backend)) with \(kill.committed) of \(backlog.count) events committed")
+                print("""
+                    projector kill: \(kill.instance) killed holding the lock (backend \(kill.backend)) \(kill.batchSeconds) s into a batch \
+                    (the first took \(kill.firstBatchSeconds) s), \(kill.committed) of \(backlog.count) events committed
+                    """)
 
                 // PostgreSQL ends the dead client's backend, rolling its batch back and releasing
                 // its transaction's locks; the survivor's next poll takes the lock over.
@@ -111,11 +112,11 @@ enum ProjectorKill {
         """
 
     /// Customers who subscribe, pay a first invoice, then fail the second for insufficient funds;
-    /// every third fails it a second time. The backlog comes in stages (one event of each
-    /// customer per stage); after the kill, every second customer pays.
+    /// every third fails it a second time: the backlog, one history per customer. After the kill,
+    /// every second customer pays.
     static func events(customers: Int, now: Int64) -> (backlog: [[Webhook]], afterKill: [Webhook]) {
         let start = now - 30 * 86_400 - 2 * 3_600
-        var stages: [[Webhook]] = Array(repeating: [], count: 6)
+        var histories: [[Webhook]] = []
         var afterKill: [Webhook] = []
         for index in 0..<customers {
             let amount = 4_900 + Int64(index)
@@ -147,14 +148,14 @@ enum ProjectorKill {
                 events.append(BillingEvent(id: "\(prefix)_6", type: .paymentFailed, occurredAt: now - 3_000, customer: customer,
                                            invoice: invoice(2, .open), payment: payment("2b", attempt: 2, failure: "insufficient_funds")))
             }
-            for (stage, event) in events.enumerated() { stages[stage].append((event.id, GenericEvents.json(event))) }
+            histories.append(events.map { ($0.id, GenericEvents.json($0)) })
             if pays(index) {
                 let paid = BillingEvent(id: "\(prefix)_7", type: .paymentSucceeded, occurredAt: now - 1_800, customer: customer,
                                         invoice: invoice(2, .paid), payment: payment("2c", attempt: failures(index) + 1, failure: nil))
                 afterKill.append((paid.id, GenericEvents.json(paid)))
             }
         }
-        return (stages, afterKill)
+        return (histories, afterKill)
     }
 
     static func failedTwice(_ index: Int) -> Bool { index % 3 == 0 }
@@ -168,6 +169,25 @@ enum ProjectorKill {
                 if index >= 8 { try await group.next() }
                 let url = urls[index % urls.count]
                 group.addTask { try await post(webhook, to: url, client: client) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Eight senders; sender k posts the histories k, k + 8, … one event after the other, each
+    /// event to the next instance in turn.
+    static func postHistories(_ histories: [[Webhook]], to urls: [String], client: HTTPClient) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in 0..<8 {
+                group.addTask {
+                    var turn = sender
+                    for history in histories.enumerated().filter({ $0.offset % 8 == sender }).map(\.element) {
+                        for webhook in history {
+                            try await post(webhook, to: urls[turn % urls.count], client: client)
+                            turn += 1
+                        }
+                    }
+                }
             }
             try await group.waitForAll()
         }
@@ -205,6 +225,8 @@ enum ProjectorKill {
         var backend: Int32
         var application: String
         var inTransaction: Bool
+        /// How long its transaction has been open.
+        var transactionSeconds: Double
     }
 
     /// What the freeze-and-kill found.
@@ -213,21 +235,28 @@ enum ProjectorKill {
         var instance: String
         var backend: Int32
         var committed: Int
+        var firstBatchSeconds: Double
+        var batchSeconds: Double
     }
 
-    /// Waits for a first batch to commit, then repeatedly: finds the lock's holder, freezes its
-    /// process (SIGSTOP), and checks it still holds the lock in an open transaction. If so the
-    /// process is killed right there, its batch half done; else it is let go and tried again.
+    /// Times the first batch (how long its holder kept the lock before its events showed as
+    /// projected), then, in a later batch, waits until its transaction has run half as long:
+    /// freezes the holder's process (SIGSTOP) and checks it still holds the lock in that open
+    /// transaction. If so the process is killed right there, half way through the batch; else it
+    /// is let go and caught again.
     static func killTheProjectorMidBatch(cluster: Cluster, instances: [Instance], total: Int) async throws -> Kill? {
         let deadline = ContinuousClock.now + .seconds(120)
+        var firstBatch = 0.0
         while ContinuousClock.now < deadline {
+            let holders = try await cluster.projectorLockHolders()
             let committed = try await cluster.committed()
             guard committed > 0 else {
+                firstBatch = max(firstBatch, holders.map(\.transactionSeconds).max() ?? 0)
                 try await Task.sleep(for: .milliseconds(2))
                 continue
             }
             guard committed < total else { return nil }  // the whole backlog went before it could be caught
-            guard let holder = try await cluster.projectorLockHolders().first,
+            guard let holder = holders.first, holder.inTransaction, holder.transactionSeconds >= firstBatch / 2,
                   let victim = instances.firstIndex(where: { cluster.applicationName($0.name) == holder.application }) else {
                 try await Task.sleep(for: .milliseconds(2))
                 continue
@@ -237,7 +266,10 @@ enum ProjectorKill {
             if still {
                 let committedAtKill = try await cluster.committed()
                 instances[victim].server.kill()
-                return Kill(victim: victim, instance: instances[victim].name, backend: holder.backend, committed: committedAtKill)
+                return Kill(
+                    victim: victim, instance: instances[victim].name, backend: holder.backend, committed: committedAtKill,
+                    firstBatchSeconds: firstBatch, batchSeconds: holder.transactionSeconds
+                )
             }
             instances[victim].server.resume()
         }
@@ -398,13 +430,15 @@ enum ProjectorKill {
             let schema = observer.schema ?? ""
             return try await observer.read { session in
                 try await session.all("""
-                    SELECT l.pid, a.application_name, a.xact_start IS NOT NULL AS in_transaction
+                    SELECT l.pid, a.application_name, a.xact_start IS NOT NULL AS in_transaction,
+                           COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - a.xact_start), 0)::float8 AS transaction_seconds
                     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                       AND l.classid = \(Int64(PostgresLocks.projectorSpace))::oid AND l.objid = hashtext(\(schema))::oid
                     """) { row in
-                    LockHolder(backend: try row.value("pid"), application: try row.value("application_name"), inTransaction: try row.value("in_transaction"))
+                    LockHolder(backend: try row.value("pid"), application: try row.value("application_name"), inTransaction: try row.value("in_transaction"),
+                               transactionSeconds: try row.value("transaction_seconds"))
                 }
             }
         }
