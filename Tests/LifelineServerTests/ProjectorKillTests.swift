@@ -13,18 +13,21 @@ import PostgresNIO
 import Testing
 
 /// Two real `lifeline serve` processes on one PostgreSQL schema; the one holding the projector's
-/// lock is SIGKILLed in the middle of a batch. The survivor must finish the log with nothing
+/// lock is SIGKILLed (or frozen) in the middle of a batch. The survivor must finish the log with nothing
 /// applied twice or skipped, and end exactly where one SQLite store fed the same log ends.
 @Suite(
-    "A projecting instance SIGKILLed on PostgreSQL", .serialized,
+    "An instance lost mid-projection on PostgreSQL", .serialized,
     .enabled(if: MultiInstance.databaseURL != nil, "LIFELINE_TEST_DATABASE_URL is not set; .ci/run starts a PostgreSQL 15 and sets it")
 )
 struct ProjectorKillTests {
     /// 240 customers: 1,280 backlog events, so the projectors' batches of 512 take three turns.
     static let customers = 240
 
-    @Test(.timeLimit(.minutes(5)))
-    func theSurvivorRedoesTheKilledBatchAndEndsWhereOneSQLiteStoreEnds() async throws {
+    /// Killed: the process is gone and the kernel closes its sockets. Frozen: SIGSTOP, and it
+    /// stays stopped, its connection open, like a host that hangs or drops off the network
+    /// without closing anything.
+    @Test(.timeLimit(.minutes(5)), arguments: [ProjectorKill.Fate.killed, .frozen])
+    func theSurvivorRedoesTheBatchOfAnInstanceLostMidProjection(_ fate: ProjectorKill.Fate) async throws {
         let scenario = ProjectorKill.events(customers: Self.customers, now: Int64(Date().timeIntervalSince1970))
         let backlog = scenario.backlog.flatMap { $0 }
         let bodies = Dictionary(uniqueKeysWithValues: (backlog + scenario.afterKill).map { ($0.id, $0.body) })
@@ -47,21 +50,22 @@ struct ProjectorKillTests {
 
                 // Kill whichever instance holds the lock half way through a batch after the first.
                 let kill = try #require(
-                    try await ProjectorKill.killTheProjectorMidBatch(cluster: cluster, instances: instances, total: backlog.count),
+                    try await ProjectorKill.killTheProjectorMidBatch(cluster: cluster, instances: instances, total: backlog.count, fate: fate),
                     "no instance was caught projecting a batch"
                 )
                 let survivor = instances[1 - kill.victim]
                 print("""
-                    projector kill: \(kill.instance) killed holding the lock (backend \(kill.backend)) \(kill.batchSeconds) s into a batch \
+                    projector \(fate): \(kill.instance) \(fate) holding the lock (backend \(kill.backend)) \(kill.batchSeconds) s into a batch \
                     (the first took \(kill.firstBatchSeconds) s), \(kill.committed) of \(backlog.count) events committed
                     """)
 
-                // PostgreSQL ends the dead client's backend, rolling its batch back and releasing
-                // its transaction's locks; the survivor's next poll takes the lock over.
+                // PostgreSQL ends the lost client's backend (at once when it was killed, after the
+                // projector's idle-in-transaction timeout when it is frozen), rolling its batch back
+                // and releasing its transaction's locks; the survivor's next poll takes over.
                 let killedAt = ContinuousClock.now
                 #expect(try await MultiInstance.eventually(timeout: .seconds(60)) {
                     try await !cluster.backendIsAlive(kill.backend)
-                }, "PostgreSQL kept the killed instance's backend")
+                }, "PostgreSQL kept the lost instance's backend")
                 let released = ContinuousClock.now
                 #expect(try await MultiInstance.eventually(timeout: .seconds(60)) {
                     let holders = try await cluster.projectorLockHolders()
@@ -69,13 +73,22 @@ struct ProjectorKillTests {
                     return holders.contains { $0.application == cluster.applicationName(survivor.name) } || committed > kill.committed
                 }, "the survivor never took the projection over")
                 let takenOver = ContinuousClock.now
-                print("projector kill: backend gone \(released - killedAt) after SIGKILL, survivor projecting \(takenOver - released) later")
+                print("projector \(fate): backend gone \(released - killedAt) later, survivor projecting \(takenOver - released) after that")
 
                 // Webhooks keep coming, to the survivor alone, while it catches up.
                 try await ProjectorKill.postAll(scenario.afterKill, to: [survivor.server.baseURL], client: http)
                 #expect(try await MultiInstance.eventually(timeout: .seconds(120)) {
                     try await ProjectorKill.readyLag(of: survivor.server.baseURL, client: http) == 0
                 }, "the survivor's /ready never reported lag 0")
+                if fate == .frozen {
+                    // Woken, the frozen instance finds its connection closed: its batch is gone,
+                    // and it answers again on new connections.
+                    let frozen = instances[kill.victim]
+                    frozen.server.resume()
+                    #expect(try await MultiInstance.eventually(timeout: .seconds(60)) {
+                        try await ProjectorKill.readyLag(of: frozen.baseURL, client: http) == 0
+                    }, "the woken instance never got ready again")
+                }
 
                 try await ProjectorKill.expectEveryEventLoggedAndProjectedOnce(cluster.observer, sent: Set(bodies.keys))
                 try await ProjectorKill.expectNothingAppliedTwice(cluster.observer, customers: Self.customers)
@@ -220,6 +233,12 @@ enum ProjectorKill {
         return try JSONDecoder().decode(Ready.self, from: Data(body.readableBytesView)).projection.lag_events
     }
 
+    /// How the instance holding the projector's lock is lost.
+    enum Fate: String, Sendable, CustomTestStringConvertible {
+        case killed, frozen
+        var testDescription: String { rawValue }
+    }
+
     /// A backend holding the projector's advisory lock, and the instance it serves.
     struct LockHolder: Sendable {
         var backend: Int32
@@ -242,9 +261,9 @@ enum ProjectorKill {
     /// Times the first batch (how long its holder kept the lock before its events showed as
     /// projected), then, in a later batch, waits until its transaction has run half as long:
     /// freezes the holder's process (SIGSTOP) and checks it still holds the lock in that open
-    /// transaction. If so the process is killed right there, half way through the batch; else it
-    /// is let go and caught again.
-    static func killTheProjectorMidBatch(cluster: Cluster, instances: [Instance], total: Int) async throws -> Kill? {
+    /// transaction. If so the process is killed (or left frozen) right there, half way through
+    /// the batch; else it is let go and caught again.
+    static func killTheProjectorMidBatch(cluster: Cluster, instances: [Instance], total: Int, fate: Fate) async throws -> Kill? {
         let deadline = ContinuousClock.now + .seconds(120)
         var firstBatch = 0.0
         while ContinuousClock.now < deadline {
@@ -265,7 +284,7 @@ enum ProjectorKill {
             let still = try await cluster.projectorLockHolders().contains { $0.backend == holder.backend && $0.inTransaction }
             if still {
                 let committedAtKill = try await cluster.committed()
-                instances[victim].server.kill()
+                if fate == .killed { instances[victim].server.kill() }
                 return Kill(
                     victim: victim, instance: instances[victim].name, backend: holder.backend, committed: committedAtKill,
                     firstBatchSeconds: firstBatch, batchSeconds: holder.transactionSeconds
