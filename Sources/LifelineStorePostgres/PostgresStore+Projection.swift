@@ -7,15 +7,24 @@ import PostgresNIO
 /// lock lets exactly one apply a batch at a time, and an instance that dies mid-batch releases
 /// it with its connection, its batch rolled back for the next instance to take over.
 extension PostgresStore {
+    /// A batch never waits on its client between statements for more than milliseconds. An
+    /// instance frozen mid-batch, or whose host drops off the network without closing its
+    /// connection, would otherwise keep the projector's lock until TCP keepalive gives up on it
+    /// (two hours and more by default) and every instance's projection would stall: PostgreSQL
+    /// ends a batch's transaction left idle this long, rolls it back and releases the lock.
+    static let projectorIdleTimeout = "15s"
+
     public func project(limit: Int, now: Int64) async throws -> ProjectionBatch {
         let pipeline = self.pipeline
         let schema = self.schema
         return try await write { session in
             // Advisory locks are database-wide: keyed by schema, so stores in other schemas of the
             // same database project on their own.
-            let locked = try await session.scalar(
-                "SELECT pg_try_advisory_xact_lock(\(PostgresLocks.projectorSpace), hashtext(\(schema ?? "")))", as: Bool.self
-            ) ?? false
+            // The batch's transaction also gets an idle timeout (see `projectorIdleTimeout`).
+            let locked = try await session.scalar("""
+                SELECT pg_try_advisory_xact_lock(\(PostgresLocks.projectorSpace), hashtext(\(schema ?? ""))),
+                       set_config('idle_in_transaction_session_timeout', \(Self.projectorIdleTimeout), true)
+                """, as: Bool.self) ?? false
             guard locked else { return ProjectionBatch(busy: true) }
             let rows = try await session.all("""
                 SELECT seq, origin, provider, event_id, received_at, normalized::text AS normalized

@@ -16,6 +16,9 @@ public struct PostgresURL: Sendable {
     /// Lifeline's own option: every table lives in this schema (created by `migrate`), so one
     /// database can hold several isolated Lifelines, e.g. one per test.
     public var schema: String?
+    /// `?application_name=` (libpq's name; default `lifeline`): how this instance's connections
+    /// show in `pg_stat_activity`, so an operator (or a test) can tell which instance holds a lock.
+    public var applicationName: String
 
     public enum ParseError: Error, CustomStringConvertible, Equatable {
         case notPostgres(String)
@@ -52,6 +55,10 @@ public struct PostgresURL: Sendable {
             throw ParseError.invalid("sslmode", "unknown mode \(sslMode)")
         }
         schema = try query["schema"].map(Self.checkedIdentifier)
+        applicationName = query["application_name"] ?? "lifeline"
+        guard applicationName.count <= 63, applicationName.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else {
+            throw ParseError.invalid("application_name", "at most 63 printable ASCII characters")
+        }
     }
 
     /// Schema names go into DDL unquoted-safe: lower-case letters, digits and `_`, at most 63.
@@ -76,6 +83,7 @@ public struct PostgresURL: Sendable {
         if let schema {
             configuration.options.additionalStartupParameters = [("search_path", schema)]
         }
+        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
         return configuration
     }
 

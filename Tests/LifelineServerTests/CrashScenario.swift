@@ -18,8 +18,8 @@ enum CrashScenario {
 
     /// `config/lifeline.yaml` with short backoffs, the reason codes by absolute path, and the
     /// playbook above in place of the default one. `outbox.*` and `playbooks` are read only from
-    /// the file, never from the environment.
-    static func configuration(requestTimeoutSeconds: Int = 2) throws -> String {
+    /// the file, never from the environment. `playbook` replaces the file's `playbooks:` section.
+    static func configuration(requestTimeoutSeconds: Int = 2, playbook: String = CrashScenario.playbook) throws -> String {
         let repository = ServerFixture.repository
         let original = try String(contentsOf: repository.appendingPathComponent("config/lifeline.yaml"), encoding: .utf8)
         let overrides = [

@@ -49,6 +49,24 @@ final class ServeProcess: @unchecked Sendable {
         throw Failure(log: log, problem: "did not answer /health within 30 s")
     }
 
+    /// The running process's id, for tests that signal it or find its connections.
+    var processIdentifier: Int32? {
+        guard let process, process.isRunning else { return nil }
+        return process.processIdentifier
+    }
+
+    /// Freezes the process where it is (SIGSTOP): its sockets stay open, it does nothing more.
+    func pause() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// Lets a paused process go on (SIGCONT).
+    func resume() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     /// No shutdown, no flush: the kernel just removes the process.
     func kill() {
         guard let process, process.isRunning else { return }

@@ -15,6 +15,10 @@ struct PostgresURLTests {
         #expect(url.schema == "tenant_1")
         #expect(!url.redacted.contains("p:ss"))
         #expect(url.clientConfiguration().options.additionalStartupParameters.first?.1 == "tenant_1")
+        #expect(url.applicationName == "lifeline")
+        let named = try PostgresURL("postgres://u@h/d?application_name=lifeline-eu-1")
+        #expect(named.clientConfiguration().options.additionalStartupParameters.map(\.0) == ["application_name"])
+        #expect(named.clientConfiguration().options.additionalStartupParameters.map(\.1) == ["lifeline-eu-1"])
     }
 
     @Test func defaults() throws {
@@ -33,5 +37,6 @@ struct PostgresURLTests {
         #expect(throws: PostgresURL.ParseError.self) { try PostgresURL("postgres://u@h/d?sslmode=maybe") }
         #expect(throws: PostgresURL.ParseError.self) { try PostgresURL("postgres://u@h/d?schema=drop%20table") }
         #expect(throws: PostgresURL.ParseError.self) { try PostgresURL("postgres://u@h/d?schema=Upper") }
+        #expect(throws: PostgresURL.ParseError.self) { try PostgresURL("postgres://u@h/d?application_name=caf%C3%A9") }
     }
 }
