@@ -19,7 +19,11 @@ extension PostgresStore {
         let pipeline = self.pipeline
         let schema = self.schema
         return try await write { session in
-            try await session.execute("SELECT pg_advisory_xact_lock(\(PostgresLocks.projectorSpace), hashtext(\(schema ?? "")))")
+            // Like a projector batch: a rebuild frozen mid-way must not hold the projector's lock for good.
+            try await session.execute("""
+                SELECT pg_advisory_xact_lock(\(PostgresLocks.projectorSpace), hashtext(\(schema ?? ""))),
+                       set_config('idle_in_transaction_session_timeout', \(Self.projectorIdleTimeout), true)
+                """)
             // Plain reads go on; partner callbacks and the outbox's case updates wait for the commit.
             try await session.execute(PostgresQuery(unsafeSQL: "LOCK TABLE \(Self.projectedTables.joined(separator: ", ")) IN EXCLUSIVE MODE"))
             let before = try await session.all("SELECT * FROM cases", PostgresRecords.recoveryCase)
