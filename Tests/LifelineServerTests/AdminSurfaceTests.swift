@@ -24,12 +24,13 @@ struct AdminSurfaceTests {
 
     static let routes: [Route] = [
         Route(method: .get, uri: "/api/v1/cases", body: #""id":"\#(bakeryCase)""#),
-        Route(method: .get, uri: "/api/v1/cases?status=acting&format=csv", body: "\r\n\(bakeryCase),cus_demo_boulangerie,eur,acting,cash_flow,"),
+        // CSV columns are checked by name elsewhere (RecoveryLogContentTests); here only the row's presence.
+        Route(method: .get, uri: "/api/v1/cases?status=acting&format=csv", body: "\n\(bakeryCase),"),
         Route(method: .get, uri: "/api/v1/cases/\(bakeryCase)", body: #""timeline":[{"#),
         Route(method: .get, uri: "/api/v1/cases/case_evt_anything", status: .notFound, body: "not_found"),
         Route(method: .get, uri: "/api/v1/customers/cus_demo_boulangerie", body: #""name":"Boulangerie Martin""#),
         Route(method: .get, uri: "/api/v1/actions", body: #""id":"\#(bakeryOffer)""#),
-        Route(method: .get, uri: "/api/v1/actions?status=dead&format=csv", body: "id,case_id,customer_id,"),
+        Route(method: .get, uri: "/api/v1/actions?status=dead&format=csv", body: "case_id"),
         Route(method: .get, uri: "/api/v1/actions/\(bakeryOffer)/attempts", body: #""http_status":201"#),
         Route(method: .post, uri: "/api/v1/actions/\(bakeryOffer)/retry", status: .conflict, body: "not_retryable"),
         Route(method: .post, uri: "/api/v1/actions/act_anything/retry", status: .notFound, body: "not_found"),
@@ -37,7 +38,7 @@ struct AdminSurfaceTests {
         Route(method: .get, uri: "/api/v1/projection/failures", body: #"{"failures":[]}"#),
         Route(method: .post, uri: "/api/v1/projection/failures/1/retry", status: .notFound, body: "not_found"),
         Route(method: .get, uri: "/api/v1/reports/nrr?from=2026-06-01&to=2026-11-01", body: #""group" : "TPE""#),
-        Route(method: .get, uri: "/api/v1/reports/nrr?from=2026-06-01&to=2026-11-01&format=csv&group_by=segment", body: "\nTPE,eur,1,4900,"),
+        Route(method: .get, uri: "/api/v1/reports/nrr?from=2026-06-01&to=2026-11-01&format=csv&group_by=segment", body: "\nTPE,"),
         Route(method: .get, uri: "/dashboard", body: "<!doctype html>"),
     ]
 
