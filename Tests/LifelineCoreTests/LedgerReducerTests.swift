@@ -109,6 +109,22 @@ struct LedgerReducerTests {
         #expect(result.failures.first?.category == .cashFlow)
     }
 
+    @Test("a void or uncollectible invoice never reopens when a failure arrives after it", arguments: [
+        (BillingEventType.invoiceVoided, InvoiceStatus.void), (.invoiceUncollectible, .uncollectible),
+    ])
+    func settledInvoiceDoesNotReopenOnALateFailure(_ type: BillingEventType, _ settled: InvoiceStatus) {
+        for failureAt: Int64 in [200, 400] {
+            let result = replay([
+                invoiceEvent(.invoiceFinalized, at: 100, status: .open),
+                invoiceEvent(type, at: 300, status: settled),
+                invoiceEvent(.paymentFailed, at: failureAt, status: .open, attempt: 2, decline: "insufficient_funds"),
+            ])
+            #expect(result.invoice?.status == settled, "failure at \(failureAt)")
+            #expect(result.invoice?.lastEventAt == 300, "failure at \(failureAt)")
+            #expect(result.invoice?.attempts == 2)
+        }
+    }
+
     @Test func repeatedReportsOfOneFailureAreMerged() {
         let result = replay([
             invoiceEvent(.paymentFailed, at: 100, status: .open, attempt: 1),

@@ -60,13 +60,81 @@ struct RecoveryReducerTests {
 
     @Test func aBetterDiagnosisBeforeAnyDeliveryReplansTheCase() {
         let (recoveryCase, actions) = openTechnicalCase()
+        #expect(actions.map(\.id) == ["act_evt_1_technical-retry_first-retry", "act_evt_1_technical-retry_second-retry", "act_evt_1_technical-retry_reminder"])
         let enriched = failure("evt_1", category: .cashFlow, decline: "insufficient_funds")
         let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [invoice("in_1")], customerMRR: 4_900)
-        let changes = reducer.apply(event("evt_2", .paymentFailed), ledger: ledger(enriched), state: state, now: Self.start + 5)
-        #expect(changes.cases.first?.category == .cashFlow)
+        let now = Self.start + 5
+        let changes = reducer.apply(event("evt_2", .paymentFailed), ledger: ledger(enriched), state: state, now: now)
+        let replanned = changes.cases.first
+        #expect(replanned?.id == recoveryCase.id)
+        #expect(replanned?.category == .cashFlow)
+        #expect(replanned?.status == .open)
         #expect(Set(changes.cancelledActionIDs) == Set(actions.map(\.id)))
-        #expect(!changes.newActions.isEmpty)
-        #expect(Set(changes.newActions.map(\.id)).isDisjoint(with: actions.map(\.id)))
+        // Insufficient funds on a 200-day customer scores 50, the financing threshold: the shipped
+        // playbook's cash-flow-financing plan, due from the replan's time (no payday history).
+        #expect(replanned?.stressScore == 50)
+        let expected = [
+            Planned(id: "act_evt_1_cash-flow-financing_offer", kind: .financingOffer, target: "sandbox", dueAt: now, parameters: ["terms": "instalments_3"]),
+            Planned(id: "act_evt_1_cash-flow-financing_plan-email", kind: .dunningEmail, target: nil, dueAt: now + 2 * Self.day,
+                    parameters: ["template": "payment_plan", "step": "1"]),
+            Planned(id: "act_evt_1_cash-flow-financing_payday-retry", kind: .retryPayment, target: nil, dueAt: now + 5 * Self.day, parameters: [:]),
+        ]
+        #expect(changes.newActions.map(Planned.init) == expected)
+        #expect(changes.newActions.allSatisfy { $0.status == .pending && $0.caseID == recoveryCase.id && $0.createdAt == now })
+        #expect(changes.timeline.contains {
+            $0.kind == "action" && $0.summary == "cancelled 3 pending actions (retry_payment, retry_payment, dunning_email): category changed to cash_flow"
+        })
+    }
+
+    /// An action as the plan is compared: which step, where to, when.
+    struct Planned: Equatable, CustomStringConvertible {
+        var id: String
+        var kind: ActionKind
+        var target: String?
+        var dueAt: Int64
+        var parameters: [String: String]
+        init(id: String, kind: ActionKind, target: String?, dueAt: Int64, parameters: [String: String]) {
+            self.id = id
+            self.kind = kind
+            self.target = target
+            self.dueAt = dueAt
+            self.parameters = parameters
+        }
+        init(_ action: RecoveryAction) {
+            self.init(id: action.id, kind: action.kind, target: action.target, dueAt: action.dueAt, parameters: action.parameters)
+        }
+        var description: String { "\(id) \(kind.rawValue) \(target ?? "-") @\(dueAt) \(parameters)" }
+    }
+
+    @Test func aBetterDiagnosisAfterADeliveryKeepsThePlan() {
+        var (recoveryCase, actions) = openTechnicalCase()
+        // The first retry went out: the case is acting, and what was sent cannot be unsent.
+        recoveryCase.status = .acting
+        recoveryCase.actingAt = Self.start + Self.day
+        actions[0].status = .delivered
+        actions[0].deliveredAt = Self.start + Self.day
+        let enriched = failure("evt_1", category: .cashFlow, decline: "insufficient_funds")
+        let state = RecoveryState(customer: customer, runningCases: [recoveryCase], caseActions: actions, invoices: [invoice("in_1")], customerMRR: 4_900)
+        let changes = reducer.apply(event("evt_2", .paymentFailed), ledger: ledger(enriched), state: state, now: Self.start + Self.day + 5)
+        #expect(changes.cases.first?.id == recoveryCase.id)
+        #expect(changes.cases.first?.category == .technical)
+        #expect(changes.cases.first?.status == .acting)
+        #expect(changes.cancelledActionIDs.isEmpty)
+        #expect(changes.newActions.isEmpty)
+        #expect(changes.timeline.map(\.summary) == ["failure report enriched: insufficient_funds → cash_flow"])
+    }
+
+    @Test("a failure reported after its invoice was settled opens no case", arguments: [InvoiceStatus.void, .uncollectible, .paid])
+    func lateFailureOnASettledInvoice(_ settled: InvoiceStatus) {
+        var changes = ledger(failure("evt_late", category: .cashFlow, decline: "insufficient_funds", at: Self.start + 10 * Self.day))
+        changes.invoice = invoice("in_1", status: settled)
+        let state = RecoveryState(customer: customer, invoices: [invoice("in_1", status: settled)], customerMRR: 4_900)
+        let result = reducer.apply(event("evt_late", .paymentFailed, at: Self.start + 10 * Self.day), ledger: changes, state: state, now: Self.start + 10 * Self.day)
+        #expect(result == RecoveryChanges(), "\(settled)")
+        // The same failure while the invoice is open opens its case.
+        changes.invoice = invoice("in_1")
+        let open = RecoveryState(customer: customer, invoices: [invoice("in_1")], customerMRR: 4_900)
+        #expect(reducer.apply(event("evt_late", .paymentFailed, at: Self.start + 10 * Self.day), ledger: changes, state: open, now: Self.start + 10 * Self.day).cases.count == 1)
     }
 
     @Test func aSecondFailureJoinsTheRunningCase() {

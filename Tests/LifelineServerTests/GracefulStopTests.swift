@@ -18,8 +18,11 @@ struct GracefulStopTests {
         let events = CrashScenario.events(customers: 1, now: Int64(Date().timeIntervalSince1970))[0]
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
 
-        // The partner answers after a second, well within the 30 s request timeout even on a busy machine.
-        try await PartnerStub.run(replies: [], fallback: StubReply(status: 201, delay: .seconds(1))) { stub, stubURL in
+        // The partner holds its answers until the test lets them go, after the stop has begun:
+        // the calls are in flight when SIGTERM arrives, whatever the machine's speed.
+        let hold = StubHold()
+        try await PartnerStub.run(replies: [], fallback: StubReply(status: 201, hold: hold)) { stub, stubURL in
+            defer { hold.release() }  // never leave the stub's handlers waiting, whatever fails
             let environment = CrashScenario.environment(directory: directory, stubURL: stubURL)
             let server = ServeProcess(configPath: configPath, environment: environment, directory: directory)
             defer { server.kill() }
@@ -28,13 +31,27 @@ struct GracefulStopTests {
             await load.send(events, to: server.baseURL, client: http, deadline: .now + .seconds(20))
             #expect(load.acknowledged.withLock { $0.count } == events.count)
 
-            // Both partner calls have arrived and wait for their answer: stop now.
+            // Both partner calls have arrived and wait for their answer (bounded polls, not timing).
             let arrived = ContinuousClock.now + .seconds(20)
-            while stub.requests.count < 2, ContinuousClock.now < arrived {
+            while hold.waiting < 2, ContinuousClock.now < arrived {
                 try await Task.sleep(for: .milliseconds(10))
             }
+            #expect(hold.waiting == 2)
             #expect(stub.requests.count == 2)
-            await server.terminate()
+            server.beginTermination()
+            // The stop has begun: the HTTP server, stopped first, no longer answers, while the
+            // process waits for the dispatcher's calls.
+            let stopping = ContinuousClock.now + .seconds(20)
+            var listening = true
+            while listening, ContinuousClock.now < stopping {
+                listening = await server.isHealthy(client: http)
+                if listening { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(!listening, "SIGTERM did not stop the HTTP server")
+            #expect(server.isRunning, "the server exited with its partner calls unanswered: \(server.log.suffix(2_000))")
+            #expect(!server.log.contains("outbox dispatcher stopped"))
+            hold.release()
+            await server.waitForExit()
 
             let store = try await CrashSafetyTests.openStore(configPath: configPath, environment: environment)
             let calls = try await store.actions(status: nil).filter { $0.kind != .notifyOps }

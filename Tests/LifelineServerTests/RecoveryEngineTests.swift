@@ -100,9 +100,12 @@ struct RecoveryEngineTests {
 
                 let retry = try await client.admin("/api/v1/actions/\(id)/retry", method: .post)
                 #expect(retry.status == .accepted)
+                #expect(retry.json["status"] as? String == "pending")
                 try await fixture.server.dispatcher().drain()
                 let again = try await client.admin("/api/v1/actions/\(id)/retry", method: .post)
                 #expect(again.status == .conflict)
+                #expect(again.json["error"] as? String == "not_retryable")
+                #expect(again.json["detail"] as? String == "action \(id) is delivered; only dead or cancelled actions can be sent again")
             }
             let action = try #require(try await fixture.store.actions(status: .delivered).first { $0.kind == .financingOffer })
             #expect(try await fixture.store.attempts(actionID: action.id).map(\.httpStatus) == [400, 201])
@@ -169,9 +172,11 @@ struct RecoveryEngineTests {
                 for event in events { _ = try await client.post(event, clock: fixture.clock) }
                 try await fixture.server.dispatcher().drain()
                 for uri in ["/api/v1/cases", "/api/v1/actions", "/api/v1/customers/cus_demo_boulangerie"] {
-                    #expect(try await client.admin(uri, token: nil).status == .unauthorized)
-                    #expect(try await client.admin(uri, token: "wrong").status == .unauthorized)
-                    #expect(try await client.admin(uri, token: RecoveryFixture.adminToken + "x").status == .unauthorized)
+                    for token in [nil, "wrong", RecoveryFixture.adminToken + "x"] as [String?] {
+                        let refused = try await client.admin(uri, token: token)
+                        #expect(refused.status == .unauthorized)
+                        #expect(refused.json["error"] as? String == "unauthorized", "\(refused.text)")
+                    }
                 }
                 let cases = try await client.admin("/api/v1/cases?status=acting")
                 #expect(cases.status == .ok)
@@ -182,8 +187,11 @@ struct RecoveryEngineTests {
                 #expect(detail.json["attempts"] is [Any])
                 let bad = try await client.admin("/api/v1/cases?status=sleeping")
                 #expect(bad.status == .badRequest)
+                #expect(bad.json["error"] as? String == "invalid_parameter")
+                #expect(bad.json["detail"] as? String == "status must be one of open, acting, recovered, lost, closed")
                 let missing = try await client.admin("/api/v1/cases/case_nope")
                 #expect(missing.status == .notFound)
+                #expect(missing.json["error"] as? String == "not_found")
                 for response in [cases, detail, try await client.admin("/api/v1/actions"), try await client.admin("/api/v1/actions?format=csv")] {
                     #expect(!response.text.contains(RecoveryFixture.partnerSecret))
                     #expect(!response.text.contains(RecoveryFixture.stripeKey))
@@ -209,9 +217,16 @@ struct RecoveryEngineTests {
                     return try await client.postWebhook(.standard, body: body, headers: headers, path: "/webhooks/partner/\(partner)")
                 }
                 #expect(try await callback("cb_1", "offer.accepted", offer: action.id).status == .ok)
-                #expect(try await callback("cb_x", "offer.funded", offer: action.id, secret: TestSecrets.wrong).status == .unauthorized)
-                #expect(try await callback("cb_y", "offer.funded", offer: "act_unknown").status == .notFound)
-                #expect(try await callback("cb_z", "offer.funded", offer: action.id, partner: "nobody").status == .notFound)
+                // Each refusal with its own code: a wrong signature, an offer never sent, a partner not configured.
+                for (response, status, code) in [
+                    (try await callback("cb_x", "offer.funded", offer: action.id, secret: TestSecrets.wrong), HTTPResponse.Status.unauthorized, "invalid_signature"),
+                    (try await callback("cb_y", "offer.funded", offer: "act_unknown"), .notFound, "unknown_offer"),
+                    (try await callback("cb_z", "offer.funded", offer: action.id, partner: "nobody"), .notFound, "unknown_partner"),
+                    (try await callback("cb_w", "offer.refunded", offer: action.id), .badRequest, "malformed_payload"),
+                ] {
+                    #expect(response.status == status, "\(response.text)")
+                    #expect(response.json["error"] as? String == code, "\(response.text)")
+                }
                 // Signed, but with the offer named twice: which one would count is refused.
                 let twice = Array(#"{"id":"cb_t","type":"offer.funded","offer_id":"act_unknown","offer_id":"\#(action.id)","occurred_at":\#(now)}"#.utf8)
                 let refused = try await client.postWebhook(
@@ -219,6 +234,7 @@ struct RecoveryEngineTests {
                     path: "/webhooks/partner/sandbox"
                 )
                 #expect(refused.status == .badRequest)
+                #expect(refused.json["error"] as? String == "malformed_payload")
                 #expect(refused.json["detail"] as? String == #"duplicate key "offer_id" in a JSON object"#)
                 #expect(try await callback("cb_2", "offer.funded", offer: action.id).status == .ok)
                 let duplicate = try await callback("cb_2", "offer.funded", offer: action.id)

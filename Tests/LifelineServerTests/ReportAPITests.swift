@@ -7,7 +7,7 @@ import LifelineStore
 import Testing
 
 /// `/api/v1/reports/nrr` and `/dashboard` over a real server: formats agree with each other and
-/// with the CLI, the token is required, bad input gets the JSON error shape.
+/// with the real `lifeline report nrr` binary on the same database, the token is required, bad input gets the JSON error shape.
 @Suite("Report API", .serialized)
 struct ReportAPITests {
     static let period = "from=2026-01-01&to=2027-01-01"
@@ -17,10 +17,9 @@ struct ReportAPITests {
     ] as [(String, String?)])
     func formatsAgree(groupBy: String, currency: String?) async throws {
         let fixture = try await ReportFixture.make()
-        // What `lifeline report nrr --format json` prints, through the same code path.
-        let query = try ReportRequest(from: "2026-01-01", to: "2027-01-01", groupBy: groupBy, currency: currency).query()
-        let cli = try await ReportService(source: fixture.store, settings: .standard).render(query, format: .json)
-        let cliCSV = try await ReportService(source: fixture.store, settings: .standard).render(query, format: .csv)
+        // What the real `lifeline report nrr` prints on the same database file.
+        let cli = try Self.cli(fixture, groupBy: groupBy, currency: currency, format: "json")
+        let cliCSV = try Self.cli(fixture, groupBy: groupBy, currency: currency, format: "csv")
         let suffix = "&group_by=\(groupBy)" + (currency.map { "&currency=\($0)" } ?? "")
         try await fixture.run { client in
             let json = try await client.get("/api/v1/reports/nrr?\(Self.period)\(suffix)")
@@ -53,6 +52,15 @@ struct ReportAPITests {
         }
     }
 
+    /// Runs `lifeline report nrr` as a subprocess over the fixture's SQLite file; its output.
+    static func cli(_ fixture: ReportFixture, groupBy: String, currency: String?, format: String) throws -> String {
+        let arguments = ["report", "nrr", "--from", "2026-01-01", "--to", "2027-01-01", "--group-by", groupBy, "--format", format,
+                         "--config", "config/lifeline.yaml"] + (currency.map { ["--currency", $0] } ?? [])
+        let result = try LifelineBinary.run(arguments, environment: ["STORAGE_PATH": fixture.configuration.storage.path])
+        #expect(result.status == 0, "\(result.output)")
+        return result.output
+    }
+
     @Test func quotedGroupNamesSurviveCSV() async throws {
         let fixture = try await ReportFixture.make()
         try await fixture.run { client in
@@ -65,11 +73,15 @@ struct ReportAPITests {
     @Test func tokenIsRequired() async throws {
         let fixture = try await ReportFixture.make()
         try await fixture.run { client in
-            for token in [nil, "wrong-token", ReportFixture.token + "x", ""] as [String?] {
+            let refusals: [(String?, String)] = [
+                (nil, "missing Authorization: Bearer <token>"), ("wrong-token", "invalid token"),
+                (ReportFixture.token + "x", "invalid token"), ("", "expected Authorization: Bearer <token>"),
+            ]
+            for (token, detail) in refusals {
                 let response = try await client.get("/api/v1/reports/nrr?\(Self.period)", token: token)
                 #expect(response.status == .unauthorized, "\(token ?? "none")")
                 #expect(response.json["error"] as? String == "unauthorized")
-                #expect(response.json["detail"] is String)
+                #expect(response.json["detail"] as? String == detail, "\(token ?? "none"): \(response.text)")
             }
             // The query-string token is for the dashboard only.
             let queryToken = try await client.get("/api/v1/reports/nrr?\(Self.period)&token=\(ReportFixture.token)", token: nil)

@@ -80,6 +80,20 @@ final class ServeProcess: @unchecked Sendable {
     func terminate() async {
         guard let process, process.isRunning else { return }
         process.terminate()
+        await waitForExit()
+    }
+
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    /// Sends SIGTERM and returns at once; `waitForExit` waits for the process to end.
+    func beginTermination() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+    }
+
+    /// Waits on a thread of its own until the process has exited.
+    func waitForExit() async {
+        guard let process else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread {
                 process.waitUntilExit()
@@ -94,6 +108,11 @@ final class ServeProcess: @unchecked Sendable {
         guard let response = try? await client.execute(request, timeout: .milliseconds(500)) else { return false }
         _ = try? await response.body.collect(upTo: 1 << 16)
         return response.status == .ok
+    }
+
+    /// The current run's log so far.
+    var log: String {
+        (try? String(contentsOf: directory.appendingPathComponent("serve-\(runs).log"), encoding: .utf8)) ?? ""
     }
 
     /// Hummingbird logs `Server started and listening on 127.0.0.1:PORT`.

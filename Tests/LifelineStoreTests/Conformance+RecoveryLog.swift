@@ -32,6 +32,42 @@ extension Conformance {
         }
     }
 
+    /// A cancelled action (its case recovered meanwhile) is sent back like a dead one: pending
+    /// now, its attempts reset, claimable; the case stays recovered.
+    static func retryActionPutsACancelledActionBack(_ kind: StoreKind) async throws {
+        try await withDatabase(kind) { database in
+            let store = try await database.open()
+            try await bakeryUntilFailure(store)
+            let now = Samples.bakeryFailure
+            try await deliverDue(store, now: now)
+            // The invoice is paid: the plan's later steps are cancelled.
+            for delivery in try Samples.demo("boulangerie").filter({ $0.receivedAt > now }) { _ = try await store.ingest(delivery) }
+            let cancelled = try await store.actions(status: .cancelled)
+            #expect(cancelled.count == 2)
+            let email = try #require(cancelled.first { $0.kind == .dunningEmail })
+            #expect(try await store.cases(status: .recovered, category: nil).count == 1)
+
+            let later = now + 40 * 86_400
+            guard case .scheduled(let scheduled) = try await store.retryAction(id: email.id, now: later) else {
+                Issue.record("a cancelled action must be scheduled again")
+                return
+            }
+            #expect(scheduled.status == .pending)
+            #expect(scheduled.attempts == 0)
+            #expect(scheduled.nextAttemptAt == later)
+            #expect(try await store.actions(status: .pending).map(\.id) == [email.id])
+            #expect(Set(try await store.actions(status: .cancelled).map(\.id)) == Set(cancelled.map(\.id)).subtracting([email.id]))
+            #expect(try await store.retryAction(id: email.id, now: later) == .notRetryable(.pending))
+            #expect(try await store.claimDueActions(now: later, limit: 10, leaseSeconds: 60).map(\.id) == [email.id])
+            let detail = try #require(try await store.caseDetail(id: email.caseID))
+            #expect(detail.timeline.contains {
+                $0.kind == "action" && $0.summary == "dunning_email \(email.id) sent back to the outbox by finance ops (was cancelled)"
+            })
+            // Sending an action again does not reopen the case.
+            #expect(detail.recoveryCase.status == .recovered)
+        }
+    }
+
     static func callback(_ id: String, _ type: PartnerCallbackType, offer: String, partner: String = "sandbox", at time: Int64) -> IncomingPartnerCallback {
         let callback = PartnerCallback(id: id, type: type, offerID: offer, occurredAt: time, amount: 4_900, currency: "eur")
         let body = Array(#"{"id":"\#(id)","type":"\#(type.rawValue)","offer_id":"\#(offer)","occurred_at":\#(time)}"#.utf8)

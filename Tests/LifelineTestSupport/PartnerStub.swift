@@ -11,12 +11,47 @@ public struct StubReply: Sendable {
     public var retryAfter: String? = nil
     /// Wait this long before answering, to force client timeouts.
     public var delay: Duration? = nil
+    /// Answer only once the test releases this: the call is in flight for as long as the test needs.
+    public var hold: StubHold? = nil
 
-    public init(status: Int, body: String = "", retryAfter: String? = nil, delay: Duration? = nil) {
+    public init(status: Int, body: String = "", retryAfter: String? = nil, delay: Duration? = nil, hold: StubHold? = nil) {
         self.status = status
         self.body = body
         self.retryAfter = retryAfter
         self.delay = delay
+        self.hold = hold
+    }
+}
+
+/// Keeps the stub's answers waiting until `release()`; every request held counts in `waiting`.
+public final class StubHold: Sendable {
+    private let state = Mutex<(released: Bool, waiting: Int, continuations: [CheckedContinuation<Void, Never>])>((false, 0, []))
+
+    public init() {}
+
+    /// How many requests arrived while held (answered since or not).
+    public var waiting: Int { state.withLock { $0.waiting } }
+
+    /// Lets every held answer go, and any later one at once.
+    public func release() {
+        let continuations = state.withLock { state in
+            state.released = true
+            defer { state.continuations = [] }
+            return state.continuations
+        }
+        for continuation in continuations { continuation.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state in
+                if state.released { return true }
+                state.waiting += 1
+                state.continuations.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
     }
 }
 
@@ -101,6 +136,7 @@ public final class PartnerStub: Sendable {
                 body: Array(bytes.readableBytesView)
             )
         )
+        if let hold = reply.hold { await hold.wait() }
         if let delay = reply.delay { try await Task.sleep(for: delay) }
         var fields = HTTPFields()
         if let retryAfter = reply.retryAfter { fields[.retryAfter] = retryAfter }

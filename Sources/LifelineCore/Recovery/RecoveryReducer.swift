@@ -31,7 +31,11 @@ public struct RecoveryReducer: Sendable {
         var changes = RecoveryChanges()
         switch event.type {
         case _ where Self.failureTypes.contains(event.type):
-            if let failure = ledger.failure { handleFailure(failure, event: event, ledger: ledger, state: state, now: now, into: &changes) }
+            guard let failure = ledger.failure else { break }
+            // A payment failure reported after its invoice was settled (paid, voided, written
+            // off: the ledger keeps it so) leaves nothing to collect: no case opens or grows.
+            if event.type == .paymentFailed, let invoice = ledger.invoice, LedgerReducer.isSettled(invoice.status) { break }
+            handleFailure(failure, event: event, ledger: ledger, state: state, now: now, into: &changes)
         case .paymentSucceeded:
             if let invoiceID = event.invoiceID { handlePayment(invoiceID: invoiceID, event: event, state: state, into: &changes) }
         case .invoiceUncollectible:
