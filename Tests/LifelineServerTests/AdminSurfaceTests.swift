@@ -35,7 +35,7 @@ struct AdminSurfaceTests {
         Route(method: .post, uri: "/api/v1/actions/\(bakeryOffer)/retry", status: .conflict, body: "not_retryable"),
         Route(method: .post, uri: "/api/v1/actions/act_anything/retry", status: .notFound, body: "not_found"),
         Route(method: .get, uri: "/api/v1/projection", body: #""lag_events":0"#),
-        Route(method: .get, uri: "/api/v1/projection/failures", body: #"{"failures":[]}"#),
+        Route(method: .get, uri: "/api/v1/projection/failures", body: #"{"failures":[],"has_more":false,"next_starting_after":null}"#),
         Route(method: .post, uri: "/api/v1/projection/failures/1/retry", status: .notFound, body: "not_found"),
         Route(method: .get, uri: "/api/v1/reports/nrr?from=2026-06-01&to=2026-11-01", body: #""group" : "TPE""#),
         Route(method: .get, uri: "/api/v1/reports/nrr?from=2026-06-01&to=2026-11-01&format=csv&group_by=segment", body: "\nTPE,"),

@@ -188,7 +188,7 @@ struct RecoveryEngineTests {
                 let bad = try await client.admin("/api/v1/cases?status=sleeping")
                 #expect(bad.status == .badRequest)
                 #expect(bad.json["error"] as? String == "invalid_parameter")
-                #expect(bad.json["detail"] as? String == "status must be one of open, acting, recovered, lost, closed")
+                #expect(bad.json["detail"] as? String == #"status must be one of open, acting, recovered, lost, closed, got "sleeping""#)
                 let missing = try await client.admin("/api/v1/cases/case_nope")
                 #expect(missing.status == .notFound)
                 #expect(missing.json["error"] as? String == "not_found")
