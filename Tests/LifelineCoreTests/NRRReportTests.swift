@@ -87,8 +87,9 @@ struct NRRReportTests {
         #expect(figures.flows == MRRFlows(involuntaryChurn: 1_000, reactivation: 1_200))
         // (1,000 + 1,200 − 1,000) / 1,000
         #expect(figures.nrr?.percent(decimals: 2) == "120.00")
-        // Reactivation is not retention: GRR counts the loss.
-        #expect(figures.grr?.percent(decimals: 2) == "0.00")
+        // Back within the period: retained, at most at its start (min(1,200, 1,000) / 1,000).
+        #expect(figures.grr?.percent(decimals: 2) == "100.00")
+        #expect(figures.grossRetainedMRR == 1_000)
         #expect(figures.endMRR == 1_200)
     }
 
@@ -125,6 +126,43 @@ struct NRRReportTests {
         // (50,000 − 8,000 − 12,000) / 50,000: the whole 20,000 is lost, once.
         #expect(figures.nrr?.percent(decimals: 2) == "60.00")
         #expect(figures.grr?.percent(decimals: 2) == "60.00")
+    }
+
+    @Test("GRR per customer: a dip and a return within the period is retained; expansion offsets no one's loss")
+    func grossRetentionPerCustomer() throws {
+        let report = try Self.report([
+            Self.move("p", .new, 0, 10_000, day: -90),
+            Self.move("q", .new, 0, 10_000, day: -90),
+            Self.move("r", .new, 0, 10_000, day: -90),
+            // p leaves for lack of cash, then comes back: retained, whatever happened between.
+            Self.move("p", .involuntaryChurn, 10_000, 0, day: 40),
+            Self.move("p", .reactivation, 0, 10_000, day: 70),
+            // q oscillates and ends lower: keeps 5,000 of its 10,000.
+            Self.move("q", .contraction, 10_000, 2_000, day: 20),
+            Self.move("q", .expansion, 2_000, 12_000, day: 60),
+            Self.move("q", .contraction, 12_000, 5_000, day: 300),
+            // r doubles: retained at its start, never above it.
+            Self.move("r", .expansion, 10_000, 20_000, day: 100),
+        ], customers: [Self.customer("p", segment: "TPE"), Self.customer("q", segment: "TPE"), Self.customer("r", segment: "PME")], grouping: .segment)
+        let figures = try Self.total(report)
+        #expect(figures.startMRR == 30_000 && figures.endMRR == 35_000)
+        #expect(figures.grossRetainedMRR == 25_000)
+        // (10,000 + 5,000 + 10,000) / 30,000; the sum of movements would say (30,000 − 15,000 − 10,000) / 30,000.
+        #expect(figures.grr?.percent(decimals: 2) == "83.33")
+        #expect(figures.nrr?.percent(decimals: 2) == "116.67")
+        let segments = Dictionary(uniqueKeysWithValues: report.groups.map { ($0.group, $0) })
+        #expect(segments["TPE"]?.grr?.percent(decimals: 2) == "75.00")
+        #expect(segments["PME"]?.grr?.percent(decimals: 2) == "100.00")
+        // Converted into another currency, each member's retained MRR is converted with it.
+        let converted = try Self.total(try Self.report([
+            Self.move("p", .new, 0, 10_000, day: -90),
+            Self.move("s", .new, 0, 10_000, day: -90, currency: "usd"),
+            Self.move("s", .contraction, 10_000, 4_000, day: 10, currency: "usd"),
+            Self.move("s", .expansion, 4_000, 30_000, day: 20, currency: "usd"),
+            Self.move("p", .voluntaryChurn, 10_000, 0, day: 30),
+        ], currency: "eur", settings: ReportSettings(bands: .standard, rates: CurrencyRates(base: "eur", perMillion: ["usd": 500_000]))))
+        #expect(converted.startMRR == 15_000 && converted.grossRetainedMRR == 5_000)
+        #expect(converted.grr?.percent(decimals: 2) == "33.33")
     }
 
     static func recoveryCase(

@@ -11,10 +11,12 @@ public struct NRRFigures: Sendable, Hashable {
     /// MRR at risk of the cohort customers Lifeline saved during the period, once per customer and
     /// no more than the customer still pays at the end.
     public var recoveredMRR: Int64
+    /// Σ min(end MRR, start MRR) over the members: what each kept of what it paid at the start.
+    public var grossRetainedMRR: Int64
 
     public init(
         group: String, currency: String, customers: Int = 0, startMRR: Int64 = 0, flows: MRRFlows = MRRFlows(),
-        endMRR: Int64 = 0, recoveredMRR: Int64 = 0
+        endMRR: Int64 = 0, recoveredMRR: Int64 = 0, grossRetainedMRR: Int64? = nil
     ) {
         self.group = group
         self.currency = currency
@@ -23,6 +25,7 @@ public struct NRRFigures: Sendable, Hashable {
         self.flows = flows
         self.endMRR = endMRR
         self.recoveredMRR = recoveredMRR
+        self.grossRetainedMRR = grossRetainedMRR ?? min(startMRR, endMRR)
     }
 
     public var churn: Int64 { flows.voluntaryChurn + flows.involuntaryChurn }
@@ -35,8 +38,9 @@ public struct NRRFigures: Sendable, Hashable {
     /// Net revenue retention; nil for an empty cohort.
     public var nrr: Ratio? { Ratio(retainedMRR, over: startMRR) }
 
-    /// Gross revenue retention: losses only, never above 100 %.
-    public var grr: Ratio? { Ratio(min(startMRR, startMRR - flows.contraction - churn), over: startMRR) }
+    /// Gross revenue retention, per customer: Σ min(end, start) / Σ start. A customer who dips
+    /// and comes back within the period is retained; expansion never offsets another's loss.
+    public var grr: Ratio? { Ratio(grossRetainedMRR, over: startMRR) }
 
     /// NRR points that recovered cases kept in (recovered / start).
     public var nrrRecovered: Ratio? { Ratio(recoveredMRR, over: startMRR) }
@@ -45,10 +49,12 @@ public struct NRRFigures: Sendable, Hashable {
     public var counterfactualNRR: Ratio? { Ratio(retainedMRR - recoveredMRR, over: startMRR) }
 
     /// Adds a member's amounts (already in this row's currency).
-    mutating func add(start: Int64, end: Int64, flows: MRRFlows, recovered: Int64, members: Int) {
+    /// `grossRetained` defaults to one member's min(end, start).
+    mutating func add(start: Int64, end: Int64, flows: MRRFlows, recovered: Int64, members: Int, grossRetained: Int64? = nil) {
         customers += members
         startMRR += start
         endMRR += end
+        grossRetainedMRR += grossRetained ?? min(start, end)
         self.flows = self.flows + flows
         recoveredMRR += recovered
     }
@@ -65,7 +71,7 @@ public struct NRRFigures: Sendable, Hashable {
                 voluntaryChurn: try convert(flows.voluntaryChurn), involuntaryChurn: try convert(flows.involuntaryChurn),
                 reactivation: try convert(flows.reactivation)
             ),
-            endMRR: try convert(endMRR), recoveredMRR: try convert(recoveredMRR)
+            endMRR: try convert(endMRR), recoveredMRR: try convert(recoveredMRR), grossRetainedMRR: try convert(grossRetainedMRR)
         )
     }
 }

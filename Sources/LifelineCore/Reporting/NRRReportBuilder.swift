@@ -70,7 +70,7 @@ public enum NRRReportBuilder {
             let converted = try row.converted(to: target, with: rates)
             merged[row.group, default: NRRFigures(group: row.group, currency: target)].add(
                 start: converted.startMRR, end: converted.endMRR, flows: converted.flows,
-                recovered: converted.recoveredMRR, members: converted.customers
+                recovered: converted.recoveredMRR, members: converted.customers, grossRetained: converted.grossRetainedMRR
             )
         }
         return Array(merged.values)
