@@ -90,7 +90,7 @@ extension Bench {
 
             let idleMiB = ProcessMemory.currentMiB
             let monitor = LagMonitor(store: stores[0], interval: .seconds(lagEvery))
-            let outcome: (LoadReport, Double)
+            let outcome: (LoadReport, Double, AfterRun)
             do {
                 outcome = try await BenchServer.run(
                     configuration: configuration, instances: dependencies,
@@ -107,16 +107,17 @@ extension Bench {
                     }
                     // The burst is over: the projector catches up while the servers still run.
                     let caughtUpAt = try await monitor.waitUntilCaughtUp()
-                    return (report, caughtUpAt)
+                    // Read while the servers run: on PostgreSQL their shutdown closes the pools.
+                    return (report, caughtUpAt, try await AfterRun.read(stores[0]))
                 }
             } catch {
                 await opened.close()
                 throw error
             }
-            let (report, caughtUpAt) = outcome
+            let (report, caughtUpAt, after) = outcome
             let peakMiB = ProcessMemory.peakMiB
 
-            let storedIDs = Set(try await stores[0].storedEvents().map(\.eventID))
+            let storedIDs = after.storedIDs
             let unacknowledged = Set(report.unacknowledged)
             // The built-in generator posts every event once and knows which were acknowledged;
             // wrk posts for a fixed time, so only counts compare.
@@ -124,7 +125,7 @@ extension Bench {
                 ? (0..<events).map { BenchWebhooks.eventID(index: $0, runID: BenchWebhooks.runID) }
                     .filter { !unacknowledged.contains($0) && !storedIDs.contains($0) }.count
                 : max(0, report.webhooks.acknowledged - storedIDs.count)
-            let status = try await stores[0].projectionStatus(now: Int64(Date().timeIntervalSince1970))
+            let status = after.status
             let figures = BenchIngestFigures(
                 report: report, baseline: generator == .wrk ? "404 POST" : "bare 204",
                 statistics: (stores[0] as? SQLiteStore)?.groupCommitStatistics, serverIdleMiB: idleMiB, serverPeakMiB: peakMiB,
@@ -133,11 +134,7 @@ extension Bench {
                 databaseLabel: opened.label
             )
             print(figures.render())
-            let summary = try await stores[0].summary()
-            let cases = try await stores[0].cases(status: nil, category: nil).count
-            let actions = try await stores[0].actions(status: nil).count
-            print("ledger written: \(summary.customers) customers, \(summary.failuresByCategory.values.reduce(0, +)) payment failures, "
-                + "\(cases) recovery cases, \(actions) outbox actions, \(summary.movementsByKind.values.reduce(0, +)) MRR movements")
+            print(after.ledgerLine)
             await opened.close()
             // wrk's count includes the few cheap requests its last connections sent while the
             // final answers were awaited; the store check covers every event either way.
@@ -156,6 +153,25 @@ extension Bench {
             try await ChildProcess.run(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), arguments)
             return try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: output))
         }
+    }
+}
+
+/// What the store holds once the projector caught up.
+struct AfterRun: Sendable {
+    var storedIDs: Set<String>
+    var status: ProjectionStatus
+    var ledgerLine: String
+
+    static func read(_ store: any LifelineStore) async throws -> AfterRun {
+        let summary = try await store.summary()
+        let cases = try await store.cases(status: nil, category: nil).count
+        let actions = try await store.actions(status: nil).count
+        return AfterRun(
+            storedIDs: Set(try await store.storedEvents().map(\.eventID)),
+            status: try await store.projectionStatus(now: Int64(Date().timeIntervalSince1970)),
+            ledgerLine: "ledger written: \(summary.customers) customers, \(summary.failuresByCategory.values.reduce(0, +)) payment failures, "
+                + "\(cases) recovery cases, \(actions) outbox actions, \(summary.movementsByKind.values.reduce(0, +)) MRR movements"
+        )
     }
 }
 
