@@ -24,10 +24,14 @@ public struct AppDependencies: Sendable {
     /// Apply each webhook's events before answering it, instead of in the background projector:
     /// for tests that read the ledger right after a post. Production acknowledges on append.
     public var projectsBeforeAcknowledging: Bool
+    /// Events the background projector applies per transaction. Each batch holds SQLite's single
+    /// writer connection, so appends (and their acknowledgements) wait for at most one batch.
+    public var projectorBatchSize: Int
 
     public init(
         store: any LifelineStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "lifeline"),
-        deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true, projectsBeforeAcknowledging: Bool = false
+        deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true, projectsBeforeAcknowledging: Bool = false,
+        projectorBatchSize: Int = Projector.defaultBatchSize
     ) {
         self.store = store
         self.clock = clock
@@ -35,6 +39,7 @@ public struct AppDependencies: Sendable {
         self.deliverer = deliverer
         self.runsDispatcher = runsDispatcher
         self.projectsBeforeAcknowledging = projectsBeforeAcknowledging
+        self.projectorBatchSize = projectorBatchSize
     }
 }
 
@@ -152,7 +157,7 @@ public func buildApplication(
     let routes = RouteTable(router: router)
     HealthRoutes(store: dependencies.store, clock: dependencies.clock).register(on: routes)
     let projector = dependencies.projectsBeforeAcknowledging ? nil : Projector(
-        store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger
+        store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger, batchSize: dependencies.projectorBatchSize
     )
     let ingestor = WebhookIngestor(
         providers: makeProviders(configuration), store: dependencies.store,

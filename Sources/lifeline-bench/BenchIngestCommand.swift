@@ -44,6 +44,9 @@ extension Bench {
         @Option(help: "Seconds each wrk run lasts (with --generator wrk); --events must outlast them.")
         var wrkSeconds: Int = 10
 
+        @Option(help: "Events the background projector applies per transaction.")
+        var projectorBatch: Int = Projector.defaultBatchSize
+
         @Option(help: "Seconds between two projection-lag lines.")
         var lagEvery: Double = 1
 
@@ -84,8 +87,8 @@ extension Bench {
             var logger = Logger(label: "lifeline.bench")
             logger.logLevel = .error
             // The outbox is measured by `outbox`; here ingest and projection run.
-            let dependencies = stores.map { AppDependencies(store: $0, logger: logger, runsDispatcher: false) }
-            print("ingest: \(events) Stripe webhooks, \(connections) connections, \(customers) customers, load generator \(generator.rawValue); "
+            let dependencies = stores.map { AppDependencies(store: $0, logger: logger, runsDispatcher: false, projectorBatchSize: projectorBatch) }
+            print("ingest: \(events) Stripe webhooks, \(connections) connections, \(customers) customers, load generator \(generator.rawValue), projector batches of \(projectorBatch); "
                 + "\(instances) instance\(instances == 1 ? "" : "s") on \(opened.description)")
 
             let idleMiB = ProcessMemory.currentMiB
