@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lifeline", targets: ["lifeline"]),
+        .executable(name: "lifeline-bench", targets: ["lifeline-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -102,16 +103,35 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        /// What both executables print and parse: text tables, progress, `--config`, command failures.
+        .target(
+            name: "LifelineCLI",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "lifeline",
             dependencies: [
-                "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineStoreSQLite", "LifelineConfig", "LifelineServer", "LifelineOutbound",
+                "LifelineCLI", "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineStoreSQLite", "LifelineConfig", "LifelineServer", "LifelineOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        /// The benchmarks and their load generator, kept out of the production binary.
+        .executableTarget(
+            name: "lifeline-bench",
+            dependencies: [
+                "LifelineCLI", "LifelineCore", "LifelineProviders", "LifelineStore", "LifelineStoreSQLite", "LifelineStorePostgres",
+                "LifelineConfig", "LifelineServer", "LifelineOutbound",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -27,11 +27,15 @@ public struct AppDependencies: Sendable {
     /// The registry behind `GET /metrics`, made here per application: two apps (two tests)
     /// never count into each other's.
     public var metrics: AppMetrics
+    /// Events the background projector applies per transaction. Each batch holds SQLite's single
+    /// writer connection, so appends (and their acknowledgements) wait for at most one batch.
+    public var projectorBatchSize: Int
 
     public init(
         store: any LifelineStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "lifeline"),
         deliverer: (any ActionDeliverer)? = nil, runsDispatcher: Bool = true, projectsBeforeAcknowledging: Bool = false,
-        metrics: AppMetrics = AppMetrics()
+        metrics: AppMetrics = AppMetrics(),
+        projectorBatchSize: Int = Projector.defaultBatchSize
     ) {
         self.store = store
         self.clock = clock
@@ -40,6 +44,7 @@ public struct AppDependencies: Sendable {
         self.runsDispatcher = runsDispatcher
         self.projectsBeforeAcknowledging = projectsBeforeAcknowledging
         self.metrics = metrics
+        self.projectorBatchSize = projectorBatchSize
     }
 }
 
@@ -168,7 +173,7 @@ public func buildApplication(
     OpenAPIRoutes().register(on: routes)
     MetricsRoutes(metrics: metrics, store: dependencies.store, clock: dependencies.clock).register(on: routes)
     let projector = dependencies.projectsBeforeAcknowledging ? nil : Projector(
-        store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger
+        store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger, batchSize: dependencies.projectorBatchSize
     )
     let ingestor = WebhookIngestor(
         providers: makeProviders(configuration), store: dependencies.store,

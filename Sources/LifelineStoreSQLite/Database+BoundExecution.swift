@@ -1,6 +1,22 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
+
+/// Which binding the cached statements below use: the hand path (values bound straight to
+/// SQLite, no copy) or GRDB's `StatementArguments`. `lifeline-bench stages --binding both`
+/// measures one against the other in one run.
+public enum SQLiteBinding: String, Sendable, CaseIterable {
+    case hand, library
+
+    private static let current = Atomic<Bool>(false)
+
+    /// The binding every store of this process uses from now on.
+    public static var mode: SQLiteBinding {
+        get { current.load(ordering: .relaxed) ? .library : .hand }
+        set { current.store(newValue == .library, ordering: .relaxed) }
+    }
+}
 
 /// Text and blobs are bound without a copy (`SQLITE_STATIC`): they are bound inside the closures
 /// that hold their buffers, the statement runs in the innermost one, and the bindings are cleared
@@ -64,6 +80,12 @@ extension Database {
     private func withBound<T>(cachedSQL sql: String, values: [(any DatabaseValueConvertible)?], _ body: (SQLiteStatement) throws -> T) throws -> T {
         let statement = try cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
+        if SQLiteBinding.mode == .library {
+            // GRDB's own path: arguments boxed in `StatementArguments`, copied by SQLite.
+            try statement.setArguments(StatementArguments(values))
+            defer { sqlite3_reset(handle) }
+            return try body(handle)
+        }
         // A statement GRDB last ran is already reset; a failed bind or step below resets too.
         sqlite3_reset(handle)
         guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {

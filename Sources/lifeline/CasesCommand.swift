@@ -1,4 +1,5 @@
 import ArgumentParser
+import LifelineCLI
 import LifelineConfig
 import LifelineCore
 import LifelineServer

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LifelineCLI
 import LifelineConfig
 import LifelineCore
 import LifelineServer

@@ -1,4 +1,5 @@
 import Foundation
+import LifelineCLI
 import LifelineCore
 import LifelineStore
 

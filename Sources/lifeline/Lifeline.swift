@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LifelineCLI
 import LifelineConfig
 import LifelineServer
 import LifelineStore
@@ -16,24 +17,9 @@ struct Lifeline: AsyncParsableCommand {
         version: LifelineVersion.current,
         subcommands: [
             Serve.self, Demo.self, Replay.self, Trigger.self, Cases.self, Ledger.self, Migrate.self, CheckConfig.self, Report.self,
-            Simulate.self, RebuildCommand.self, ForgetCommand.self, ImportCommand.self, Bench.self,
+            Simulate.self, RebuildCommand.self, ForgetCommand.self, ImportCommand.self, BenchPointer.self,
         ]
     )
-}
-
-/// `--config PATH`, shared by every command that reads the configuration.
-struct ConfigOption: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (YAML); environment variables override its keys.")
-    var config: String = "config/lifeline.yaml"
-}
-
-/// A command that could not do its job; ArgumentParser prints it as `Error: …` and exits 1.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
 }
 
 /// Opens the configured store to read it: a missing SQLite file is an error, never a new empty database.

@@ -1,3 +1,4 @@
+import LifelineCLI
 import LifelineCore
 
 /// `lifeline report nrr` for people: one table of groups and totals, then recovery outcomes.

@@ -1,3 +1,4 @@
+import LifelineCLI
 import LifelineCore
 import LifelineStore
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import LifelineCLI
 import LifelineConfig
 import LifelineServer
 import Logging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LifelineCLI
 import LifelineCore
 
 struct Simulate: AsyncParsableCommand {

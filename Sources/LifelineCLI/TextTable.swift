@@ -1,17 +1,17 @@
 /// Left-aligned columns for terminal output; numbers read fine left-aligned at these widths.
-struct TextTable {
-    var headers: [String]
-    var rows: [[String]] = []
+public struct TextTable {
+    public var headers: [String]
+    public var rows: [[String]] = []
 
-    init(_ headers: String...) {
+    public init(_ headers: String...) {
         self.headers = headers
     }
 
-    mutating func add(_ cells: String...) {
+    public mutating func add(_ cells: String...) {
         rows.append(cells)
     }
 
-    func render() -> String {
+    public func render() -> String {
         var widths = headers.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {

@@ -1,20 +1,20 @@
 import Foundation
 
 /// A one-line progress counter on standard error, drawn only when standard error is a terminal.
-struct TerminalProgress {
-    let total: Int
-    let enabled: Bool
+public struct TerminalProgress {
+    public let total: Int
+    public let enabled: Bool
     private var shownPercent = -1
     private var visible = false
 
     /// - Parameter enabled: false (e.g. `--quiet`) draws nothing even on a terminal.
-    init(total: Int, enabled: Bool = true) {
+    public init(total: Int, enabled: Bool = true) {
         self.total = total
         self.enabled = enabled && isatty(STDERR_FILENO) == 1 && total > 0
     }
 
     /// Redraws `[done/total] percent label` when the percentage moved.
-    mutating func update(_ done: Int, _ label: String = "") {
+    public mutating func update(_ done: Int, _ label: String = "") {
         guard enabled else { return }
         let percent = done * 100 / total
         guard percent != shownPercent || !visible else { return }
@@ -24,14 +24,14 @@ struct TerminalProgress {
     }
 
     /// Erases the line, before something else is printed or at the end.
-    mutating func clear() {
+    public mutating func clear() {
         guard enabled, visible else { return }
         visible = false
         shownPercent = -1
         Self.write("\r\u{1B}[K")
     }
 
-    static func write(_ text: String) {
+    public static func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -1,15 +1,23 @@
 import ArgumentParser
 import Foundation
+import LifelineCLI
 import LifelineConfig
 import LifelineCore
 import LifelineStore
 import LifelineStoreSQLite
 
+/// The benchmarks, an executable of their own so the production `lifeline` binary carries
+/// neither them nor their load generator.
+@main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (build with -c release for meaningful figures).",
-        subcommands: [ReportBench.self, IngestBench.self, StagesBench.self, OutboxBench.self, LoadBench.self]
+        commandName: "lifeline-bench",
+        abstract: "Lifeline's benchmarks (build with -c release for meaningful figures); see BENCHMARKS.md.",
+        subcommands: [IngestBench.self, StagesBench.self, ReportBench.self, OutboxBench.self, LoadBench.self, CorpusBench.self]
     )
+
+    /// Ten years: every generated event counts as live for the recovery engine.
+    static let benchHorizonHours = 87_600
 
     struct ReportBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

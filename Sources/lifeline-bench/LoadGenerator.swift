@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import Foundation
 import Histogram
+import LifelineCLI
 import NIOCore
 import Synchronization
 
@@ -19,10 +21,25 @@ struct LoadResult: Codable, Sendable {
     /// CPU seconds (user + system, all threads) the server and the load generator spent during the run.
     var serverCPUSeconds: Double?
     var generatorCPUSeconds: Double?
+    /// Wall-clock start and end of the run (seconds since 1970), so the server process can time
+    /// the projector's catch-up from the same start.
+    var startedAt: Double = 0
+    var endedAt: Double = 0
+
+    /// Percentiles in milliseconds as another load generator (wrk) reported them, keyed by the
+    /// percentile ("50", "99", "99.9", "100"); nil when `latency` holds every request.
+    var reported: [String: Double]?
 
     var perSecond: Double { seconds > 0 ? Double(acknowledged) / seconds : 0 }
 
-    func percentile(_ value: Double) -> Double { Double(latency.valueAtPercentile(value)) / 1_000 }
+    func percentile(_ value: Double) -> Double {
+        if let reported { return reported[Self.key(value)] ?? .nan }
+        return Double(latency.valueAtPercentile(value)) / 1_000
+    }
+
+    var maxMilliseconds: Double { reported == nil ? Double(latency.max) / 1_000 : percentile(100) }
+
+    static func key(_ percentile: Double) -> String { percentile == percentile.rounded() ? String(Int(percentile)) : String(percentile) }
 }
 
 /// Posts prepared requests over `connections` concurrent connections, one request in flight
@@ -66,6 +83,7 @@ struct LoadGenerator {
     func run(label: String, requests: [HTTPClientRequest]) async -> LoadResult {
         let next = Counter()
         let clock = ContinuousClock()
+        let startedAt = Date().timeIntervalSince1970
         let started = clock.now
         let parts = await withTaskGroup(of: WorkerResult.self) { group in
             for _ in 0..<connections {
@@ -79,7 +97,7 @@ struct LoadGenerator {
         var merged = LoadResult(
             label: label, requests: requests.count, acknowledged: 0, failures: [:], failedIndexes: [],
             seconds: elapsed.seconds,
-            latency: Self.histogram()
+            latency: Self.histogram(), startedAt: startedAt, endedAt: Date().timeIntervalSince1970
         )
         for part in parts {
             merged.acknowledged += part.acknowledged

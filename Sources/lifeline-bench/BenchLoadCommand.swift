@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import LifelineCLI
 import NIOCore
 
 /// Both runs of one `bench ingest`, as the load process hands them back.
@@ -19,11 +20,12 @@ extension Bench {
     struct LoadBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "load",
-            abstract: "Load generator used by `bench ingest` (posts pre-signed Stripe webhooks).",
+            abstract: "Load generator used by `ingest` (posts pre-signed Stripe webhooks).",
             shouldDisplay: false
         )
 
-        @Option var url: String
+        /// One per server instance; requests go to them in turn.
+        @Option var url: [String]
         @Option var barePath: String
         @Option var cpuPath: String
         @Option var events: Int
@@ -43,13 +45,13 @@ extension Bench {
 
             let client = LoadGenerator.client(connections: connections)
             let generator = LoadGenerator(client: client, connections: connections)
-            await generator.warmUp(url: "\(url)/health")
+            for base in url { await generator.warmUp(url: "\(base)/health") }
             let bare = await measuringCPU(generator) {
                 await generator.run(label: "bare 204", requests: requests(path: barePath, corpus: corpus, bodies: bodies))
             }
             print("load: bare endpoint done in \(String(format: "%.2f", bare.seconds)) s")
             let webhookRequests = requests(path: "/webhooks/stripe", corpus: corpus, bodies: bodies)
-            await generator.warmUp(url: "\(url)/health")
+            for base in url { await generator.warmUp(url: "\(base)/health") }
             let stored = await measuringCPU(generator) { await generator.run(label: "webhooks", requests: webhookRequests) }
             print("load: webhooks done in \(String(format: "%.2f", stored.seconds)) s")
             try await client.shutdown()
@@ -63,11 +65,11 @@ extension Bench {
 
         /// Runs `body` and adds the CPU time the server and this process spent meanwhile.
         func measuringCPU(_ generator: LoadGenerator, _ body: () async -> LoadResult) async -> LoadResult {
-            let serverBefore = await generator.serverCPUSeconds(url: "\(url)\(cpuPath)")
+            let serverBefore = await generator.serverCPUSeconds(url: "\(url[0])\(cpuPath)")
             let generatorBefore = ProcessCPU.seconds
             var result = await body()
             result.generatorCPUSeconds = ProcessCPU.seconds - generatorBefore
-            if let serverBefore, let serverAfter = await generator.serverCPUSeconds(url: "\(url)\(cpuPath)") {
+            if let serverBefore, let serverAfter = await generator.serverCPUSeconds(url: "\(url[0])\(cpuPath)") {
                 result.serverCPUSeconds = serverAfter - serverBefore
             }
             return result
@@ -75,8 +77,9 @@ extension Bench {
 
         /// The same bytes and signature for both targets, so only the server's work differs.
         func requests(path: String, corpus: [BenchWebhooks.Webhook], bodies: [ByteBuffer]) -> [HTTPClientRequest] {
-            zip(corpus, bodies).map { webhook, body in
-                var request = HTTPClientRequest(url: "\(url)\(path)")
+            zip(corpus, bodies).enumerated().map { index, pair in
+                let (webhook, body) = pair
+                var request = HTTPClientRequest(url: "\(url[index % url.count])\(path)")
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.headers.add(name: "User-Agent", value: "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
