@@ -204,6 +204,16 @@ struct CommandLineTests {
             let replayed = try LifelineBinary.run(
                 ["replay", "Webhooks/standard", "--provider", "standard", "--secret", TestSecrets.standard, "--url", server.baseURL], environment: environment)
             #expect(replayed.status == 0, "\(replayed.output)")
+            // Acknowledged is not yet projected: wait for the projector to reach the end of the log.
+            var caughtUp = false
+            for _ in 0..<200 where !caughtUp {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: server.baseURL + "/ready"), timeout: .seconds(10))
+                let body = try await response.body.collect(upTo: 1 << 16)
+                let ready = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+                caughtUp = (ready?["projection"] as? [String: Any])?["lag_events"] as? Int == 0
+                if !caughtUp { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(caughtUp, "the projector did not catch up with the replayed samples")
         } catch {
             server.kill()
             throw error
