@@ -139,16 +139,9 @@ public struct FileImport: Sendable {
         }
         // Project what was logged (a `serve` on the same store may be projecting too: each
         // batch is one transaction with its cursor or lock, so nothing is applied twice).
-        while true {
-            let batch = try await store.project(limit: 1_000, now: clock.nowSeconds())
-            if batch.busy {
-                try await Task.sleep(for: .milliseconds(100))
-                continue
-            }
-            if batch.isEmpty { break }
-            summary.projected += batch.applied
-            summary.projectionFailures += batch.failed
-        }
+        let projected = try await store.projectAll(now: clock.nowSeconds())
+        summary.projected = projected.applied
+        summary.projectionFailures = projected.failed
         return summary
     }
 }

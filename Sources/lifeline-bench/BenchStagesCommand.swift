@@ -28,7 +28,7 @@ extension Bench {
         @Option(help: "Directory holding stripe/ sample files used as templates.")
         var webhooks: String = "Webhooks"
 
-        @Option(help: "Events the projector applies per transaction (the server's default).")
+        @Option(help: "Events the projector applies per transaction (512, as projectAll and the figures in BENCHMARKS.md; serve's background projector uses Projector.defaultBatchSize, 32).")
         var batchSize: Int = 512
 
         @Option(help: "How the SQLite store binds its cached statements: hand (straight to SQLite), library (GRDB's StatementArguments), or both, one after the other on fresh files.")

@@ -31,7 +31,7 @@ struct RenormalizerTests {
                 _ = try await store.append(IncomingDelivery(provider: provider, receivedAt: receivedAt, headers: [:], body: sample.body, events: delivery.events), origin: .import)
             }
         }
-        while try await !store.project(limit: 1_000, now: receivedAt).isEmpty {}
+        _ = try await store.projectAll(now: receivedAt)
         return (store, path)
     }
 
